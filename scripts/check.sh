@@ -43,6 +43,13 @@ run_autotests() {
     local log=$LOG_DIR/$label.log relog=$LOG_DIR/$label.recheck.log
     local bad n_ok n_skip n_bad
 
+    # Without test numbers, a testsuite runs all its tests: refuse that.
+    if [ $# = 0 ]; then
+        info "$label: no test selected"
+        failed=$((failed + 1))
+        failures="$failures $label:none-selected"
+        return
+    fi
     info "$label: running $# tests"
     "$suite" -C "$OVS_TREE/tests" AUTOTEST_PATH="$AUTOTEST_PATH" \
         -j"$jobs" "$@" >"$log" 2>&1
@@ -85,7 +92,7 @@ check_ovs_autotests() {
     done
     # shellcheck disable=SC2086
     numbers=$(list_tests "$suite" $k_args \
-              | awk -F'\t' 'NR == FNR { skip[$0] = 1; next }
+              | awk -F'\t' 'FILENAME != "-" { skip[$0] = 1; next }
                             !($2 in skip) { print $1 }' \
                     <(excluded_titles) -)
     # shellcheck disable=SC2086
@@ -103,9 +110,51 @@ check_ovs_dpdk() {
         return
     fi
     "$TOP/scripts/hugepages.sh"
+    # The simnic tests skip without the plugin: here they must run.
+    export SIMNIC_PLUGIN=$BUILD_DIR/simnic/librte_net_simnic.so
+    if [ ! -r "$SIMNIC_PLUGIN" ]; then
+        info "check-dpdk: $SIMNIC_PLUGIN is missing: simnic tests count as failed"
+        failed=$((failed + 1))
+        failures="$failures check-dpdk:no-simnic"
+    fi
     numbers=$(list_tests "$suite" | awk -F'\t' '{ print $1 }')
     # shellcheck disable=SC2086
     run_autotests check-dpdk "$suite" 1 $numbers
+}
+
+# Prints the sum of the counts on cmocka's "[  $1  ] N test(s)" lines in
+# file $2.
+cmocka_total() {
+    sed -n "s/.*\\[  $1 *\\] \\([0-9]*\\) test.*/\\1/p" "$2" \
+        | awk '{ n += $1 } END { print n + 0 }'
+}
+
+# Adds the results of cmocka summaries ("[  PASSED  ] N test(s).") in file
+# $2 to the totals, for label $1.  A program that exited with $3 != 0 and
+# reported no failed test (a crash, a build error, a sanitizer report)
+# counts as one failure.
+count_cmocka() {
+    local label=$1 log=$2 rc=$3 n_ok n_bad n_skip
+    n_ok=$(cmocka_total PASSED "$log")
+    n_bad=$(cmocka_total FAILED "$log")
+    n_skip=$(cmocka_total SKIPPED "$log")
+    if [ "$rc" != 0 ] && [ "$n_bad" = 0 ]; then
+        n_bad=1
+    fi
+    info "$label: $n_ok passed, $n_bad failed, $n_skip skipped (log: $log)"
+    passed=$((passed + n_ok))
+    failed=$((failed + n_bad))
+    skipped=$((skipped + n_skip))
+    [ "$n_bad" = 0 ] || failures="$failures $label"
+}
+
+# simnic's unit tests, in a normal and in an ASan + UBSan build.
+check_simnic() {
+    local log=$LOG_DIR/simnic.log rc=0
+    info "simnic: unit tests, also built with ASan and UBSan"
+    "$TOP/scripts/simnic.sh" test asan >"$log" 2>&1 || rc=$?
+    [ "$rc" = 0 ] || tail -20 "$log"
+    count_cmocka simnic "$log" "$rc"
 }
 
 main() {
@@ -118,6 +167,7 @@ main() {
     rm -rf "$LOG_DIR"
     mkdir -p "$LOG_DIR"
 
+    check_simnic
     check_ovs_autotests
     check_ovs_dpdk
 
