@@ -14,6 +14,4 @@ export_series_to "$tmp"
 mkdir -p "$PATCH_DIR"
 rm -f "$PATCH_DIR"/*.patch
 cp "$tmp"/*.patch "$PATCH_DIR"/ 2>/dev/null || true
-rm -rf "$BUILD_DIR/ovs-series.applied"
-cp -r "$PATCH_DIR" "$BUILD_DIR/ovs-series.applied"
 info "exported $(ls "$PATCH_DIR"/*.patch 2>/dev/null | wc -l) patches to patches/"

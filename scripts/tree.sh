@@ -41,33 +41,26 @@ tarball_version() {
     sed -n 's/^AC_INIT(openvswitch, *\([^,]*\),.*/\1/p' "$1/configure.ac"
 }
 
-series_stamp=$BUILD_DIR/ovs-series.applied
+# What was last applied from patches/, and what the tree exported right
+# after: together they tell whether patches/ changed since, and whether the
+# tree holds work of its own.
+applied_copy=$BUILD_DIR/ovs-series.applied
+exported_copy=$BUILD_DIR/ovs-series.exported
 
-# Succeeds if the tree holds nothing that patches/ lacks: no uncommitted
-# change to a tracked file, and its commits export either to patches/ or
-# to the series it was generated from.
-tree_is_disposable() {
-    local tmp rc=1
-    [ -z "$(git -C "$OVS_TREE" status --porcelain --untracked-files=no)" ] \
-        || return 1
-    tmp=$(mktemp -d)
-    export_series_to "$tmp"
-    if diff -r -q "$tmp" "$PATCH_DIR" >/dev/null 2>&1 \
-       || { [ -d "$series_stamp" ] \
-            && diff -r -q "$tmp" "$series_stamp" >/dev/null 2>&1; }; then
-        rc=0
-    fi
-    rm -rf "$tmp"
-    return $rc
+same_dirs() {
+    diff -r -q "$1" "$2" >/dev/null 2>&1
 }
 
-tree_matches_patches() {
-    local tmp rc=1
-    tmp=$(mktemp -d)
-    export_series_to "$tmp"
-    diff -r -q "$tmp" "$PATCH_DIR" >/dev/null 2>&1 && rc=0
-    rm -rf "$tmp"
-    return $rc
+tree_is_clean() {
+    [ -z "$(git -C "$OVS_TREE" status --porcelain --untracked-files=no)" ]
+}
+
+# Records the series just applied and the tree's export of it.
+record_series() {
+    rm -rf "$applied_copy" "$exported_copy"
+    mkdir -p "$applied_copy" "$exported_copy"
+    cp "$PATCH_DIR"/*.patch "$applied_copy"/ 2>/dev/null || true
+    export_series_to "$exported_copy"
 }
 
 create_base() {
@@ -104,25 +97,38 @@ apply_series() {
                  am -q --keep-cr --committer-date-is-author-date \
                  "$patch" >/dev/null 2>"$BUILD_DIR/am.err"; then
             cat "$BUILD_DIR/am.err" >&2
+            # Back to the bare base, which holds nothing of anyone's, so
+            # that the next run applies the series afresh.
             git -C "$OVS_TREE" am --abort || true
+            git -C "$OVS_TREE" reset -q --hard "$BASE_TAG"
+            rm -rf "$applied_copy" "$exported_copy"
+            mkdir -p "$applied_copy" "$exported_copy"
             die "patch does not apply: $(basename "$patch")"
         fi
     done
-    rm -rf "$series_stamp" "$BUILD_DIR/am.err"
-    mkdir -p "$series_stamp"
-    cp "$PATCH_DIR"/*.patch "$series_stamp"/ 2>/dev/null || true
+    rm -f "$BUILD_DIR/am.err"
+    record_series
 }
 
 mkdir -p "$BUILD_DIR"
 if [ -d "$OVS_TREE/.git" ]; then
     git -C "$OVS_TREE" rev-parse -q --verify "$BASE_TAG" >/dev/null \
         || die "$OVS_TREE has no '$BASE_TAG' tag; move it away and run 'make tree'"
-    if tree_matches_patches \
-       && [ -z "$(git -C "$OVS_TREE" status --porcelain --untracked-files=no)" ]; then
+    tree_is_clean || die "$OVS_TREE has uncommitted changes:
+commit them there and run 'make export', or discard them, then retry"
+    current=$(mktemp -d)
+    trap 'rm -rf "$current"' EXIT
+    export_series_to "$current"
+    if same_dirs "$current" "$PATCH_DIR"; then
+        # The tree is the series (freshly applied, or exported by hand).
+        [ -d "$exported_copy" ] && same_dirs "$current" "$exported_copy" \
+            || record_series
         exit 0
     fi
-    tree_is_disposable || die "$OVS_TREE holds commits or changes that are not in patches/:
-commit them there and run 'make export', or discard them, then retry"
+    [ -d "$exported_copy" ] && same_dirs "$current" "$exported_copy" \
+        || die "$OVS_TREE holds commits that are not in patches/:
+run 'make export' (or discard them), then retry"
+    same_dirs "$PATCH_DIR" "$applied_copy" && exit 0
     info "patches/ changed: regenerating the series in $OVS_TREE"
     git -C "$OVS_TREE" reset -q --hard "$BASE_TAG"
 else
