@@ -148,13 +148,47 @@ count_cmocka() {
     [ "$n_bad" = 0 ] || failures="$failures $label"
 }
 
-# simnic's unit tests, in a normal and in an ASan + UBSan build.
+# simnic's unit tests, in a normal, an ASan + UBSan and a TSan build.
 check_simnic() {
     local log=$LOG_DIR/simnic.log rc=0
-    info "simnic: unit tests, also built with ASan and UBSan"
-    "$TOP/scripts/simnic.sh" test asan >"$log" 2>&1 || rc=$?
+    info "simnic: unit tests, also built with ASan + UBSan and with TSan"
+    "$TOP/scripts/simnic.sh" test asan tsan >"$log" 2>&1 || rc=$?
     [ "$rc" = 0 ] || tail -20 "$log"
     count_cmocka simnic "$log" "$rc"
+}
+
+# simnic's rte_flow parser under libFuzzer for a bounded time: one test,
+# failed by any crash, leak or sanitizer report.
+check_simnic_fuzz() {
+    local log=$LOG_DIR/simnic-fuzz.log
+    info "simnic-fuzz: ${SIMNIC_FUZZ_SECONDS:-30} s of libFuzzer on the rte_flow parser"
+    if "$TOP/scripts/simnic.sh" fuzz "${SIMNIC_FUZZ_SECONDS:-30}" >"$log" 2>&1; then
+        passed=$((passed + 1))
+        info "simnic-fuzz: passed (log: $log)"
+    else
+        tail -20 "$log"
+        failed=$((failed + 1))
+        failures="$failures simnic-fuzz"
+        info "simnic-fuzz: FAILED (log: $log)"
+    fi
+}
+
+# simnic against DPDK's reference rte_flow client, dpdk-testpmd.
+check_simnic_testpmd() {
+    local log=$LOG_DIR/simnic-testpmd.log rc=0 n_ok n_bad
+    info "simnic-testpmd: rte_flow conformance cases"
+    "$TOP/scripts/simnic-testpmd.sh" >"$log" 2>&1 || rc=$?
+    n_ok=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$log" | tail -1)
+    n_bad=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
+    n_ok=${n_ok:-0}
+    n_bad=${n_bad:-0}
+    if [ "$rc" != 0 ] && [ "$n_bad" = 0 ]; then
+        n_bad=1
+    fi
+    [ "$n_bad" = 0 ] || { grep -A15 '^FAIL' "$log" | head -40; failures="$failures simnic-testpmd"; }
+    info "simnic-testpmd: $n_ok passed, $n_bad failed (log: $log)"
+    passed=$((passed + n_ok))
+    failed=$((failed + n_bad))
 }
 
 main() {
@@ -168,6 +202,8 @@ main() {
     mkdir -p "$LOG_DIR"
 
     check_simnic
+    check_simnic_fuzz
+    check_simnic_testpmd
     check_ovs_autotests
     check_ovs_dpdk
 

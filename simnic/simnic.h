@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2024 The ovs-rteflow authors
+ */
+
+/*
+ * simnic: a software NIC with an rte_flow engine.
+ *
+ * Private declarations shared by the driver's files:
+ *   simnic_ethdev.c     devargs, probe/remove, ethdev ops, registration
+ *   simnic_rxtx.c       backends (iface, gen, sink, peer), the Rx
+ *                       classification step every backend runs, and the
+ *                       gen backend's per-flow result cache (NIC clock)
+ *   simnic_flow.c       rte_flow ops, pattern/action parsing, flow handles
+ *   simnic_flow_table.c packet key extraction and the lookup engine
+ *   simnic_rss.c        the Toeplitz RSS hash
+ *   simnic_xstats.c     driver-specific extended statistics
+ */
+
+#ifndef SIMNIC_H
+#define SIMNIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_pause.h>
+#include <rte_rwlock.h>
+#include <ethdev_driver.h>
+
+extern int simnic_logtype;
+
+#define SIMNIC_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, simnic_logtype, \
+		"simnic: " fmt "\n", ##__VA_ARGS__)
+
+/* Queues per direction; OVS asks for one Tx queue per PMD thread plus one. */
+#define SIMNIC_MAX_QUEUES	64
+/* Largest burst a backend handles in one call; larger requests are cut. */
+#define SIMNIC_BURST_MAX	64
+/* Largest frame the emulated wire carries (jumbo, without FCS). */
+#define SIMNIC_MAX_FRAME_LEN	9216
+
+/* Generator limits, see simnic_gen_spec. */
+#define SIMNIC_GEN_MAX_FLOWS	(1u << 20)
+/* Rules at once (devarg max_rules); rule indexes must fit in 24 bits. */
+#define SIMNIC_MAX_RULES_LIMIT	(1u << 24)
+/* Ring of frames a QUEUE or RSS rule moved to another Rx queue. */
+#define SIMNIC_STEER_RING_SIZE	1024
+
+enum simnic_backend {
+	SIMNIC_BACKEND_SINK,	/* Rx nothing, Tx counts and frees */
+	SIMNIC_BACKEND_IFACE,	/* AF_PACKET socket on a Linux netdev */
+	SIMNIC_BACKEND_GEN,	/* built-in traffic generator */
+	SIMNIC_BACKEND_PEER,	/* back-to-back with another simnic port */
+};
+
+/*
+ * Whose clock a gen port's classification runs on (devarg offload_clock).
+ * NIC: classification results are cached per generated flow and reused
+ * until the rules change, so that Rx costs the host what a real NIC's Rx
+ * costs.  HOST: every frame is classified in rx_burst, as on peer and
+ * iface ports, whose frames are not known in advance.
+ */
+enum simnic_offload_clock {
+	SIMNIC_CLOCK_HOST,
+	SIMNIC_CLOCK_NIC,
+};
+
+/* The traffic the gen backend produces; see README.md for the syntax. */
+struct simnic_gen_spec {
+	uint32_t flows;		/* distinct 5-tuples, 1..SIMNIC_GEN_MAX_FLOWS */
+	uint8_t ip_version;	/* 4 or 6 */
+	uint8_t l4_proto;	/* IPPROTO_UDP or IPPROTO_TCP */
+	uint16_t vlan;		/* VLAN id, 0 for untagged frames */
+	uint16_t size;		/* frame length without FCS, 0 = default */
+};
+
+/* The device capabilities that devargs can restrict. */
+struct simnic_caps {
+	uint32_t max_rules;	/* rules installed at once */
+	uint32_t max_masks;	/* distinct match masks (hash tables) */
+	uint32_t max_mark;	/* largest MARK id accepted */
+	uint32_t fail_every;	/* every Nth create fails, 0 = never */
+	bool count;		/* COUNT action available */
+	bool mark;		/* MARK and FLAG actions available */
+};
+
+/*
+ * The fields a rule can match, as found in a packet.  All multi-byte fields
+ * are in network order, exactly as on the wire, so that rte_flow specs and
+ * masks copy over unchanged.  The struct has no implicit padding and its
+ * size is a multiple of 8, so that masking and comparing run on 64-bit
+ * words; keys are always zeroed before being filled.
+ */
+struct simnic_flow_key {
+	struct rte_ether_addr eth_dst;
+	struct rte_ether_addr eth_src;
+	rte_be16_t eth_type;		/* first EtherType or TPID */
+	rte_be16_t vlan_tci;		/* outer tag */
+	rte_be16_t vlan_inner_type;	/* EtherType or TPID after it */
+	uint8_t flags;			/* SIMNIC_KEY_F_* */
+	uint8_t l3;			/* SIMNIC_L3_* */
+	uint8_t ip_src[16];		/* IPv4 in the first 4 bytes */
+	uint8_t ip_dst[16];
+	rte_be32_t ip6_vtc_flow;	/* version, traffic class, label */
+	rte_be16_t ip4_frag;		/* flags and fragment offset */
+	uint8_t ip_proto;		/* IPv4 protocol, IPv6 next header */
+	uint8_t ip_tos;			/* IPv4 only */
+	uint8_t ip_ttl;			/* IPv4 TTL, IPv6 hop limit */
+	uint8_t l4;			/* IPPROTO_* of a parsed L4 header */
+	uint8_t tcp_data_off;
+	uint8_t tcp_flags;
+	rte_be16_t l4_src;		/* TCP, UDP and SCTP ports */
+	rte_be16_t l4_dst;
+	uint8_t icmp_type;		/* ICMP and ICMPv6 */
+	uint8_t icmp_code;
+	uint8_t pad[2];
+} __rte_aligned(8);
+
+#define SIMNIC_KEY_WORDS (sizeof(struct simnic_flow_key) / sizeof(uint64_t))
+
+#define SIMNIC_KEY_F_HAS_VLAN		RTE_BIT32(0)
+#define SIMNIC_KEY_F_HAS_MORE_VLAN	RTE_BIT32(1)
+#define SIMNIC_KEY_F_IP6_FRAG_EXT	RTE_BIT32(2)
+
+#define SIMNIC_L3_NONE	0
+#define SIMNIC_L3_IPV4	4
+#define SIMNIC_L3_IPV6	6
+
+/* What happens to a packet a rule matches, beyond MARK/FLAG/COUNT. */
+enum simnic_fate {
+	SIMNIC_FATE_PASSTHRU,	/* default: deliver as without the rule */
+	SIMNIC_FATE_DROP,
+	SIMNIC_FATE_QUEUE,
+	SIMNIC_FATE_RSS,
+};
+
+struct simnic_flow_entry;
+
+/*
+ * One installed rule: the compiled pattern, the actions and the counters.
+ * Applications see it only through an opaque handle (see simnic_flow.c).
+ */
+struct simnic_rule {
+	struct simnic_flow_key key;	/* spec & mask */
+	struct simnic_flow_key mask;
+	uint32_t priority;		/* lower value wins */
+	uint64_t seq;			/* creation order, breaks ties */
+
+	uint32_t mark_id;
+	bool has_mark;
+	bool has_flag;
+	bool has_count;
+	enum simnic_fate fate;
+	uint16_t queue;			/* QUEUE index, or first RSS queue */
+	uint16_t rss_queue_num;
+	uint64_t rss_queues;		/* RSS: the action's queues, a map */
+	uint64_t rss_types;		/* RSS: the action's types */
+
+	/* Owned by the flow table. */
+	struct simnic_flow_entry *entry;
+	struct simnic_rule *entry_next;
+	/* Handle slot; also the rule's COUNT index in struct simnic_rxq. */
+	uint32_t handle_index;
+};
+
+/* COUNT: one per rule and Rx queue, summed when queried. */
+struct simnic_counter {
+	uint64_t hits;
+	uint64_t bytes;
+};
+
+/* The RSS configuration and hash tables; see simnic_rss.c. */
+#define SIMNIC_RSS_KEY_LEN	40
+/* The hash types simnic knows, and the default of RSS actions. */
+#define SIMNIC_RSS_TYPES \
+	(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_SCTP)
+struct simnic_rss;
+
+struct simnic_flow_table;
+struct simnic_flow_slot;
+struct simnic_gen;
+struct simnic_rx_meta;
+
+/* The port's private data (dev->data->dev_private). */
+struct simnic_private {
+	char name[RTE_ETH_NAME_MAX_LEN];
+	uint16_t port_id;
+	struct rte_eth_dev_data *dev_data;
+	struct rte_ether_addr mac;
+	enum simnic_backend backend;
+	const struct simnic_backend_ops *backend_ops;
+
+	char iface[IF_NAMESIZE];		/* iface backend */
+	unsigned int ifindex;
+	char peer_name[RTE_ETH_NAME_MAX_LEN];	/* peer backend */
+	struct simnic_gen_spec gen_spec;	/* gen backend */
+	struct simnic_gen *gen;
+	enum simnic_offload_clock clock;
+
+	struct simnic_caps caps;
+	uint64_t rx_metadata;	/* RTE_ETH_RX_METADATA_* negotiated */
+	struct simnic_rss *rss;
+	bool rss_hash_on;	/* RTE_ETH_RX_OFFLOAD_RSS_HASH, set at start */
+
+	/*
+	 * Rules change on control threads while Rx threads look packets up.
+	 *
+	 * Rx side: each Rx queue has a spinlock of its own (rxq->lock), held
+	 * for a whole burst around every use of the rules, the counters and
+	 * the gen cache.  Nobody else takes it on the data path, so it stays
+	 * in the Rx core's cache: one uncontended atomic per burst, and Rx
+	 * queues on different cores never share a lock's cache line.
+	 *
+	 * Control side: flow_lock, a reader/writer lock, serializes rte_flow
+	 * operations (writers) against each other and against readers of
+	 * the table (validate, dump, xstats).  An operation that changes what
+	 * Rx sees (the table, the counters, flow_gen) also takes every Rx
+	 * queue's lock, in queue order, after flow_lock: simnic_rxqs_lock().
+	 * Once it returns, no burst can still be using the old rules, so a
+	 * rule is freed as soon as it is unlinked and no destroyed rule
+	 * marks a frame afterwards.
+	 *
+	 * Chosen over an RCU-style table swap because it keeps updates O(1)
+	 * (no copy of a table that may hold a million rules).
+	 */
+	rte_rwlock_t flow_lock;
+	/* Bumped by every change of the rules; see struct simnic_rx_meta. */
+	uint64_t flow_gen;
+	struct simnic_flow_table *flow_table;
+	struct simnic_flow_slot *flow_slots;	/* handle -> rule */
+	uint32_t n_flow_slots;
+	uint32_t flow_free_slot;		/* head of the free list */
+	uint32_t n_rules;			/* read by Rx without the lock */
+	uint64_t flow_seq;
+	uint64_t flow_create_calls;		/* for fail_every */
+	bool isolated;
+
+	/* Control-path counters; flow ops may run on several threads. */
+	uint64_t flow_creates;
+	uint64_t flow_destroys;
+	uint64_t flow_create_failures;
+};
+
+struct simnic_rxq {
+	struct simnic_private *priv;
+	struct rte_mempool *mb_pool;
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint32_t lock;			/* see simnic_rxq_lock() */
+
+	/* COUNT, indexed by rule handle_index; n_counters >= n_flow_slots. */
+	struct simnic_counter *counters;
+	uint32_t n_counters;
+
+	int fd;				/* iface: AF_PACKET socket */
+	uint16_t n_stash;		/* iface: mbufs kept for next recv */
+	struct rte_mbuf *stash[SIMNIC_BURST_MAX];
+	struct rte_ring *ring;		/* peer: filled by the peer's Tx */
+	struct rte_ring *steer;		/* peer, iface: from other rxqs */
+	uint32_t gen_next_flow;		/* gen: this queue's flows */
+	uint32_t gen_flow_step;
+	uint32_t gen_next_index;	/* gen: gen_next_flow / gen_flow_step */
+	struct simnic_rx_meta *meta;	/* gen, NIC clock: one per flow */
+	uint32_t n_meta;
+	uint64_t meta_epoch;		/* flow_gen at the last reset */
+
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;
+	uint64_t nombuf;
+	uint64_t flow_hits;
+	uint64_t flow_misses;
+	uint64_t flow_drops;
+	uint64_t steered;		/* frames moved to another queue */
+	uint64_t steer_drops;		/* ... lost: that queue was full */
+};
+
+struct simnic_txq {
+	struct simnic_private *priv;
+	uint16_t queue_id;
+
+	int fd;				/* iface: AF_PACKET socket */
+	uint16_t peer_port;		/* peer: resolved on first use */
+	bool peer_resolved;
+
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;
+};
+
+/* What differs between backends; see simnic_rxtx.c. */
+struct simnic_backend_ops {
+	const char *name;
+	bool steers;		/* QUEUE and RSS rules move frames */
+	eth_rx_burst_t rx_burst;
+	eth_rx_burst_t rx_burst_nic;	/* NIC clock, if it differs */
+	eth_tx_burst_t tx_burst;
+	int (*rxq_setup)(struct rte_eth_dev *dev, struct simnic_rxq *rxq,
+			 uint16_t nb_desc);
+	void (*rxq_release)(struct simnic_rxq *rxq);
+	int (*txq_setup)(struct rte_eth_dev *dev, struct simnic_txq *txq);
+	void (*txq_release)(struct simnic_txq *txq);
+};
+
+/*
+ * An Rx queue's lock (see simnic_private.flow_lock): a test-and-test-and-
+ * set spinlock, as rte_spinlock's generic version, but written with
+ * compiler atomics on every architecture: x86's rte_spinlock is inline
+ * assembly, which ThreadSanitizer cannot see as synchronization.
+ */
+static inline void
+simnic_rxq_lock(struct simnic_rxq *rxq)
+{
+	while (__atomic_exchange_n(&rxq->lock, 1, __ATOMIC_ACQUIRE) != 0)
+		while (__atomic_load_n(&rxq->lock, __ATOMIC_RELAXED) != 0)
+			rte_pause();
+}
+
+static inline void
+simnic_rxq_unlock(struct simnic_rxq *rxq)
+{
+	__atomic_store_n(&rxq->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* simnic_ethdev.c */
+extern const struct eth_dev_ops simnic_dev_ops;
+
+/* simnic_rxtx.c */
+const struct simnic_backend_ops *simnic_backend_ops_get(enum simnic_backend b);
+int simnic_gen_prepare(struct simnic_private *priv);
+void simnic_gen_free(struct simnic_private *priv);
+uint16_t simnic_gen_min_size(const struct simnic_gen_spec *spec);
+void simnic_rxqs_lock(struct simnic_private *priv);
+void simnic_rxqs_unlock(struct simnic_private *priv);
+int simnic_rxq_counters_resize(struct simnic_rxq *rxq, uint32_t n);
+int simnic_rxq_setup_common(struct rte_eth_dev *dev, struct simnic_rxq *rxq);
+void simnic_rxq_free_common(struct simnic_rxq *rxq);
+
+/* simnic_rss.c */
+extern const uint8_t simnic_rss_default_key[SIMNIC_RSS_KEY_LEN];
+struct simnic_rss *simnic_rss_create(void);
+void simnic_rss_free(struct simnic_rss *rss);
+void simnic_rss_set_key(struct simnic_rss *rss, const uint8_t *key);
+void simnic_rss_get_key(const struct simnic_rss *rss, uint8_t *key);
+void simnic_rss_set_types(struct simnic_rss *rss, uint64_t rss_hf);
+uint64_t simnic_rss_get_types(const struct simnic_rss *rss);
+bool simnic_rss_hash(const struct simnic_rss *rss,
+		     const struct simnic_flow_key *key, uint32_t *hash);
+bool simnic_rss_hash_types(const struct simnic_rss *rss,
+			   const struct simnic_flow_key *key, uint64_t rss_hf,
+			   uint32_t *hash);
+
+/* simnic_flow.c */
+extern const struct rte_flow_ops simnic_flow_ops;
+int simnic_flow_init(struct simnic_private *priv);
+void simnic_flow_uninit(struct simnic_private *priv);
+void simnic_flow_flush_all(struct simnic_private *priv);
+void simnic_flow_gen_bump(struct simnic_private *priv);
+
+/* simnic_flow_table.c; the caller holds flow_lock as documented there. */
+struct simnic_flow_table *simnic_flow_table_create(uint32_t max_masks);
+void simnic_flow_table_free(struct simnic_flow_table *t);
+void simnic_flow_table_clear(struct simnic_flow_table *t);
+bool simnic_flow_table_has_room(const struct simnic_flow_table *t,
+				const struct simnic_flow_key *mask);
+int simnic_flow_table_insert(struct simnic_flow_table *t,
+			     struct simnic_rule *rule);
+void simnic_flow_table_remove(struct simnic_flow_table *t,
+			      struct simnic_rule *rule);
+struct simnic_rule *
+simnic_flow_table_lookup(const struct simnic_flow_table *t,
+			 const struct simnic_flow_key *pkt);
+uint32_t simnic_flow_table_n_masks(const struct simnic_flow_table *t);
+void simnic_flow_key_extract(const struct rte_mbuf *m,
+			     struct simnic_flow_key *key);
+
+/* simnic_xstats.c */
+int simnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
+		      unsigned int n);
+int simnic_xstats_get_names(struct rte_eth_dev *dev,
+			    struct rte_eth_xstat_name *names,
+			    unsigned int size);
+int simnic_xstats_reset(struct rte_eth_dev *dev);
+
+#endif /* SIMNIC_H */

@@ -1,0 +1,1350 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2024 The ovs-rteflow authors
+ */
+
+/*
+ * rte_flow for simnic.  Attributes, pattern and actions are parsed into a
+ * struct simnic_rule, which then goes into the lookup engine
+ * (simnic_flow_table.c).
+ *
+ * Supported: ingress rules of group 0 with any priority (lower wins);
+ * items ETH, VLAN (one, the outer tag), IPV4, IPV6, TCP, UDP, SCTP, ICMP,
+ * ICMP6, VOID with DPDK's spec/mask semantics (no "last" ranges); actions
+ * MARK, FLAG, COUNT, QUEUE, RSS, DROP, PASSTHRU, VOID.  Every refusal says
+ * why in rte_flow_error and points at the offending attribute, item or
+ * action.
+ *
+ * Handles: applications get an opaque handle, not a pointer: a slot index
+ * and a generation number.  A handle that outlived its rule (destroyed,
+ * flushed, or dropped when the port stopped) is refused with ENOENT rather
+ * than followed into freed memory.  The slot index also names the rule's
+ * COUNT counters, one per Rx queue (simnic_rxq.counters).
+ *
+ * Locking (see simnic_private.flow_lock): every change of the rules runs
+ * with flow_lock held for writing and every Rx queue locked, and bumps
+ * flow_gen, which invalidates the verdicts gen ports cache.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include <rte_flow.h>
+#include <rte_flow_driver.h>
+
+#include "simnic.h"
+
+/* RSS rules keep their queues in a 64-bit map. */
+_Static_assert(SIMNIC_MAX_QUEUES <= 64, "RSS queue maps are 64 bits");
+
+/* Handles pack a 32-bit index and a 32-bit generation into a pointer. */
+_Static_assert(sizeof(uintptr_t) == sizeof(uint64_t),
+	       "flow handles need 64-bit pointers");
+
+#define SIMNIC_NO_SLOT		UINT32_MAX
+#define SIMNIC_MIN_SLOTS	64u
+
+struct simnic_flow_slot {
+	struct simnic_rule *rule;	/* NULL when free */
+	uint32_t gen;			/* bumped each time the slot frees */
+	uint32_t next_free;
+};
+
+/* Layers, outer to inner; pattern items must follow this order. */
+enum simnic_layer {
+	SIMNIC_LAYER_NONE,
+	SIMNIC_LAYER_ETH,
+	SIMNIC_LAYER_VLAN,
+	SIMNIC_LAYER_L3,
+	SIMNIC_LAYER_L4,
+};
+
+struct simnic_parse {
+	const struct rte_eth_dev *dev;
+	const struct simnic_private *priv;
+	struct simnic_rule *rule;
+	struct rte_flow_error *error;
+	const struct rte_flow_item *item;	/* being parsed */
+	enum simnic_layer layer;		/* of the last item */
+	const char *last_item_name;
+	bool seen_mark;
+	bool seen_flag;
+	bool seen_count;
+	bool seen_fate;
+};
+
+/*
+ * rte_flow_error keeps a pointer to its message, so messages built at run
+ * time live in a per-thread buffer, valid until that thread's next error.
+ */
+static __thread char simnic_flow_errmsg[256];
+
+static int __rte_format_printf(5, 6)
+simnic_flow_error(struct rte_flow_error *error, int code,
+		  enum rte_flow_error_type type, const void *cause,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(simnic_flow_errmsg, sizeof(simnic_flow_errmsg), fmt, ap);
+	va_end(ap);
+	SIMNIC_LOG(DEBUG, "flow refused: %s", simnic_flow_errmsg);
+	return rte_flow_error_set(error, code, type, cause,
+				  simnic_flow_errmsg);
+}
+
+static const char *
+simnic_item_type_name(enum rte_flow_item_type type)
+{
+	const char *name = NULL;
+
+	if (rte_flow_conv(RTE_FLOW_CONV_OP_ITEM_NAME_PTR, &name, sizeof(name),
+			  (const void *)(uintptr_t)type, NULL) < 0 ||
+	    name == NULL)
+		return "(unknown)";
+	return name;
+}
+
+static const char *
+simnic_action_type_name(enum rte_flow_action_type type)
+{
+	const char *name = NULL;
+
+	if (rte_flow_conv(RTE_FLOW_CONV_OP_ACTION_NAME_PTR, &name,
+			  sizeof(name), (const void *)(uintptr_t)type,
+			  NULL) < 0 || name == NULL)
+		return "(unknown)";
+	return name;
+}
+
+/* Pattern: compiling item fields into the rule's key and mask. */
+
+static int
+simnic_item_refuse_field(struct simnic_parse *p, const char *item,
+			 const char *field)
+{
+	return simnic_flow_error(p->error, ENOTSUP,
+				 RTE_FLOW_ERROR_TYPE_ITEM_MASK, p->item,
+				 "%s item: matching on %s is not supported",
+				 item, field);
+}
+
+/*
+ * Merges spec/mask bytes into the key/mask fields kf/mf.  Bits already
+ * constrained by an earlier item must agree, or the rule could never match.
+ */
+static int
+simnic_merge(struct simnic_parse *p, void *kf, void *mf, const void *spec,
+	     const void *mask, size_t len)
+{
+	uint8_t *k = kf, *m = mf;
+	const uint8_t *s = spec, *sm = mask;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if ((k[i] ^ s[i]) & m[i] & sm[i])
+			return simnic_flow_error(p->error, EINVAL,
+				RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+				"item contradicts an earlier item of the pattern: the rule could never match");
+	}
+	for (i = 0; i < len; i++) {
+		k[i] = (k[i] & m[i]) | (s[i] & sm[i]);
+		m[i] |= sm[i];
+	}
+	return 0;
+}
+
+static int
+simnic_merge_u8(struct simnic_parse *p, uint8_t *kf, uint8_t *mf,
+		uint8_t spec, uint8_t mask)
+{
+	return simnic_merge(p, kf, mf, &spec, &mask, 1);
+}
+
+static int
+simnic_merge_flag(struct simnic_parse *p, uint8_t flag, bool set)
+{
+	struct simnic_rule *r = p->rule;
+
+	return simnic_merge_u8(p, &r->key.flags, &r->mask.flags,
+			       set ? flag : 0, flag);
+}
+
+#define SIMNIC_MERGE(p, field, item_spec, item_mask) \
+	simnic_merge((p), &(p)->rule->key.field, &(p)->rule->mask.field, \
+		     &(item_spec), &(item_mask), sizeof((p)->rule->key.field))
+
+static int
+simnic_compile_eth(struct simnic_parse *p, const void *spec_v,
+		   const void *mask_v)
+{
+	const struct rte_flow_item_eth *spec = spec_v, *mask = mask_v;
+	int ret;
+
+	if (spec == NULL)
+		return 0;
+	if (mask->reserved)
+		return simnic_item_refuse_field(p, "ETH", "reserved bits");
+	ret = SIMNIC_MERGE(p, eth_dst, spec->hdr.dst_addr, mask->hdr.dst_addr);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, eth_src, spec->hdr.src_addr,
+				   mask->hdr.src_addr);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, eth_type, spec->hdr.ether_type,
+				   mask->hdr.ether_type);
+	if (ret == 0 && mask->has_vlan)
+		ret = simnic_merge_flag(p, SIMNIC_KEY_F_HAS_VLAN,
+					spec->has_vlan);
+	return ret;
+}
+
+static int
+simnic_compile_vlan(struct simnic_parse *p, const void *spec_v,
+		    const void *mask_v)
+{
+	const struct rte_flow_item_vlan *spec = spec_v, *mask = mask_v;
+	int ret;
+
+	/* A VLAN item, even without spec, means "the packet is tagged". */
+	ret = simnic_merge_flag(p, SIMNIC_KEY_F_HAS_VLAN, true);
+	if (ret != 0 || spec == NULL)
+		return ret;
+	if (mask->reserved)
+		return simnic_item_refuse_field(p, "VLAN", "reserved bits");
+	ret = SIMNIC_MERGE(p, vlan_tci, spec->hdr.vlan_tci, mask->hdr.vlan_tci);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, vlan_inner_type, spec->hdr.eth_proto,
+				   mask->hdr.eth_proto);
+	if (ret == 0 && mask->has_more_vlan)
+		ret = simnic_merge_flag(p, SIMNIC_KEY_F_HAS_MORE_VLAN,
+					spec->has_more_vlan);
+	return ret;
+}
+
+static int
+simnic_compile_l3(struct simnic_parse *p, uint8_t l3)
+{
+	struct simnic_rule *r = p->rule;
+
+	return simnic_merge_u8(p, &r->key.l3, &r->mask.l3, l3, 0xff);
+}
+
+static int
+simnic_compile_ipv4(struct simnic_parse *p, const void *spec_v,
+		    const void *mask_v)
+{
+	const struct rte_flow_item_ipv4 *spec = spec_v, *mask = mask_v;
+	struct simnic_rule *r = p->rule;
+	int ret;
+
+	ret = simnic_compile_l3(p, SIMNIC_L3_IPV4);
+	if (ret != 0 || spec == NULL)
+		return ret;
+	if (mask->hdr.version_ihl)
+		return simnic_item_refuse_field(p, "IPV4", "version_ihl");
+	if (mask->hdr.total_length)
+		return simnic_item_refuse_field(p, "IPV4", "total_length");
+	if (mask->hdr.packet_id)
+		return simnic_item_refuse_field(p, "IPV4", "packet_id");
+	if (mask->hdr.hdr_checksum)
+		return simnic_item_refuse_field(p, "IPV4", "hdr_checksum");
+
+	ret = SIMNIC_MERGE(p, ip_tos, spec->hdr.type_of_service,
+			   mask->hdr.type_of_service);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, ip4_frag, spec->hdr.fragment_offset,
+				   mask->hdr.fragment_offset);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, ip_ttl, spec->hdr.time_to_live,
+				   mask->hdr.time_to_live);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, ip_proto, spec->hdr.next_proto_id,
+				   mask->hdr.next_proto_id);
+	if (ret == 0)
+		ret = simnic_merge(p, r->key.ip_src, r->mask.ip_src,
+				   &spec->hdr.src_addr, &mask->hdr.src_addr, 4);
+	if (ret == 0)
+		ret = simnic_merge(p, r->key.ip_dst, r->mask.ip_dst,
+				   &spec->hdr.dst_addr, &mask->hdr.dst_addr, 4);
+	return ret;
+}
+
+static int
+simnic_compile_ipv6(struct simnic_parse *p, const void *spec_v,
+		    const void *mask_v)
+{
+	const struct rte_flow_item_ipv6 *spec = spec_v, *mask = mask_v;
+	int ret;
+
+	ret = simnic_compile_l3(p, SIMNIC_L3_IPV6);
+	if (ret != 0 || spec == NULL)
+		return ret;
+	if (mask->hdr.payload_len)
+		return simnic_item_refuse_field(p, "IPV6", "payload_len");
+	if (mask->has_hop_ext || mask->has_route_ext || mask->has_auth_ext ||
+	    mask->has_esp_ext || mask->has_dest_ext || mask->has_mobil_ext ||
+	    mask->has_hip_ext || mask->has_shim6_ext || mask->reserved)
+		return simnic_item_refuse_field(p, "IPV6",
+			"extension headers other than has_frag_ext");
+
+	ret = SIMNIC_MERGE(p, ip6_vtc_flow, spec->hdr.vtc_flow,
+			   mask->hdr.vtc_flow);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, ip_proto, spec->hdr.proto,
+				   mask->hdr.proto);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, ip_ttl, spec->hdr.hop_limits,
+				   mask->hdr.hop_limits);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, ip_src, spec->hdr.src_addr,
+				   mask->hdr.src_addr);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, ip_dst, spec->hdr.dst_addr,
+				   mask->hdr.dst_addr);
+	if (ret == 0 && mask->has_frag_ext)
+		ret = simnic_merge_flag(p, SIMNIC_KEY_F_IP6_FRAG_EXT,
+					spec->has_frag_ext);
+	return ret;
+}
+
+/*
+ * An L4 item means "this L4 header was parsed".  After an IPv4 item whose
+ * protocol field says otherwise, the rule could never match: refuse it.
+ */
+static int
+simnic_compile_l4(struct simnic_parse *p, uint8_t proto)
+{
+	struct simnic_rule *r = p->rule;
+
+	if (r->mask.l3 && r->key.l3 == SIMNIC_L3_IPV4 &&
+	    ((r->key.ip_proto ^ proto) & r->mask.ip_proto))
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"%s item contradicts the IPV4 item's next_proto_id",
+			simnic_item_type_name(p->item->type));
+	if (r->mask.l3 && r->key.l3 == SIMNIC_L3_IPV6 &&
+	    proto == IPPROTO_ICMP)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"ICMP item after an IPV6 item: use ICMP6");
+	if (r->mask.l3 && r->key.l3 == SIMNIC_L3_IPV4 &&
+	    proto == IPPROTO_ICMPV6)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"ICMP6 item after an IPV4 item: use ICMP");
+	return simnic_merge_u8(p, &r->key.l4, &r->mask.l4, proto, 0xff);
+}
+
+/* Ports by value: item headers are packed, their fields may be unaligned. */
+static int
+simnic_merge_ports(struct simnic_parse *p, rte_be16_t spec_src,
+		   rte_be16_t spec_dst, rte_be16_t mask_src,
+		   rte_be16_t mask_dst)
+{
+	int ret;
+
+	ret = SIMNIC_MERGE(p, l4_src, spec_src, mask_src);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, l4_dst, spec_dst, mask_dst);
+	return ret;
+}
+
+static int
+simnic_compile_tcp(struct simnic_parse *p, const void *spec_v,
+		   const void *mask_v)
+{
+	const struct rte_flow_item_tcp *spec = spec_v, *mask = mask_v;
+	int ret;
+
+	ret = simnic_compile_l4(p, IPPROTO_TCP);
+	if (ret != 0 || spec == NULL)
+		return ret;
+	if (mask->hdr.sent_seq || mask->hdr.recv_ack)
+		return simnic_item_refuse_field(p, "TCP", "sequence numbers");
+	if (mask->hdr.rx_win || mask->hdr.cksum || mask->hdr.tcp_urp)
+		return simnic_item_refuse_field(p, "TCP",
+						"rx_win, cksum or tcp_urp");
+	ret = simnic_merge_ports(p, spec->hdr.src_port, spec->hdr.dst_port,
+				 mask->hdr.src_port, mask->hdr.dst_port);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, tcp_data_off, spec->hdr.data_off,
+				   mask->hdr.data_off);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, tcp_flags, spec->hdr.tcp_flags,
+				   mask->hdr.tcp_flags);
+	return ret;
+}
+
+static int
+simnic_compile_udp(struct simnic_parse *p, const void *spec_v,
+		   const void *mask_v)
+{
+	const struct rte_flow_item_udp *spec = spec_v, *mask = mask_v;
+	int ret;
+
+	ret = simnic_compile_l4(p, IPPROTO_UDP);
+	if (ret != 0 || spec == NULL)
+		return ret;
+	if (mask->hdr.dgram_len || mask->hdr.dgram_cksum)
+		return simnic_item_refuse_field(p, "UDP",
+						"dgram_len or dgram_cksum");
+	return simnic_merge_ports(p, spec->hdr.src_port, spec->hdr.dst_port,
+				  mask->hdr.src_port, mask->hdr.dst_port);
+}
+
+static int
+simnic_compile_sctp(struct simnic_parse *p, const void *spec_v,
+		    const void *mask_v)
+{
+	const struct rte_flow_item_sctp *spec = spec_v, *mask = mask_v;
+	int ret;
+
+	ret = simnic_compile_l4(p, IPPROTO_SCTP);
+	if (ret != 0 || spec == NULL)
+		return ret;
+	if (mask->hdr.tag || mask->hdr.cksum)
+		return simnic_item_refuse_field(p, "SCTP", "tag or cksum");
+	return simnic_merge_ports(p, spec->hdr.src_port, spec->hdr.dst_port,
+				  mask->hdr.src_port, mask->hdr.dst_port);
+}
+
+static int
+simnic_compile_icmp(struct simnic_parse *p, const void *spec_v,
+		    const void *mask_v)
+{
+	const struct rte_flow_item_icmp *spec = spec_v, *mask = mask_v;
+	int ret;
+
+	ret = simnic_compile_l4(p, IPPROTO_ICMP);
+	if (ret != 0 || spec == NULL)
+		return ret;
+	if (mask->hdr.icmp_cksum || mask->hdr.icmp_ident ||
+	    mask->hdr.icmp_seq_nb)
+		return simnic_item_refuse_field(p, "ICMP",
+			"icmp_cksum, icmp_ident or icmp_seq_nb");
+	ret = SIMNIC_MERGE(p, icmp_type, spec->hdr.icmp_type,
+			   mask->hdr.icmp_type);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, icmp_code, spec->hdr.icmp_code,
+				   mask->hdr.icmp_code);
+	return ret;
+}
+
+static int
+simnic_compile_icmp6(struct simnic_parse *p, const void *spec_v,
+		     const void *mask_v)
+{
+	const struct rte_flow_item_icmp6 *spec = spec_v, *mask = mask_v;
+	int ret;
+
+	ret = simnic_compile_l4(p, IPPROTO_ICMPV6);
+	if (ret != 0 || spec == NULL)
+		return ret;
+	if (mask->checksum)
+		return simnic_item_refuse_field(p, "ICMP6", "checksum");
+	ret = SIMNIC_MERGE(p, icmp_type, spec->type, mask->type);
+	if (ret == 0)
+		ret = SIMNIC_MERGE(p, icmp_code, spec->code, mask->code);
+	return ret;
+}
+
+struct simnic_item_desc {
+	enum rte_flow_item_type type;
+	const char *name;
+	enum simnic_layer layer;
+	const void *default_mask;
+	/* spec and mask are both NULL, or both set. */
+	int (*compile)(struct simnic_parse *p, const void *spec,
+		       const void *mask);
+};
+
+static const struct simnic_item_desc simnic_items[] = {
+	{ RTE_FLOW_ITEM_TYPE_ETH, "ETH", SIMNIC_LAYER_ETH,
+	  &rte_flow_item_eth_mask, simnic_compile_eth },
+	{ RTE_FLOW_ITEM_TYPE_VLAN, "VLAN", SIMNIC_LAYER_VLAN,
+	  &rte_flow_item_vlan_mask, simnic_compile_vlan },
+	{ RTE_FLOW_ITEM_TYPE_IPV4, "IPV4", SIMNIC_LAYER_L3,
+	  &rte_flow_item_ipv4_mask, simnic_compile_ipv4 },
+	{ RTE_FLOW_ITEM_TYPE_IPV6, "IPV6", SIMNIC_LAYER_L3,
+	  &rte_flow_item_ipv6_mask, simnic_compile_ipv6 },
+	{ RTE_FLOW_ITEM_TYPE_TCP, "TCP", SIMNIC_LAYER_L4,
+	  &rte_flow_item_tcp_mask, simnic_compile_tcp },
+	{ RTE_FLOW_ITEM_TYPE_UDP, "UDP", SIMNIC_LAYER_L4,
+	  &rte_flow_item_udp_mask, simnic_compile_udp },
+	{ RTE_FLOW_ITEM_TYPE_SCTP, "SCTP", SIMNIC_LAYER_L4,
+	  &rte_flow_item_sctp_mask, simnic_compile_sctp },
+	{ RTE_FLOW_ITEM_TYPE_ICMP, "ICMP", SIMNIC_LAYER_L4,
+	  &rte_flow_item_icmp_mask, simnic_compile_icmp },
+	{ RTE_FLOW_ITEM_TYPE_ICMP6, "ICMP6", SIMNIC_LAYER_L4,
+	  &rte_flow_item_icmp6_mask, simnic_compile_icmp6 },
+};
+
+static const struct simnic_item_desc *
+simnic_item_desc_find(enum rte_flow_item_type type)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(simnic_items); i++)
+		if (simnic_items[i].type == type)
+			return &simnic_items[i];
+	return NULL;
+}
+
+static int
+simnic_parse_item(struct simnic_parse *p, const struct rte_flow_item *item)
+{
+	const struct simnic_item_desc *desc;
+	const void *mask;
+
+	p->item = item;
+	desc = simnic_item_desc_find(item->type);
+	if (desc == NULL)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM, item,
+			"pattern item %s is not supported (supported: ETH, VLAN, IPV4, IPV6, TCP, UDP, SCTP, ICMP, ICMP6, VOID)",
+			simnic_item_type_name(item->type));
+	if (item->last != NULL)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM_LAST, item->last,
+			"%s item: ranges (\"last\") are not supported",
+			desc->name);
+	if (desc->layer == SIMNIC_LAYER_VLAN && p->layer == SIMNIC_LAYER_VLAN)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM, item,
+			"only one VLAN item (the outer tag) is supported");
+	if (desc->layer <= p->layer)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM, item,
+			"%s item cannot follow %s item: items go outer to inner (ETH, VLAN, IPV4/IPV6, L4)",
+			desc->name, p->last_item_name);
+	p->layer = desc->layer;
+	p->last_item_name = desc->name;
+
+	/* No spec matches any packet of the protocol; mask then is moot. */
+	if (item->spec == NULL)
+		return desc->compile(p, NULL, NULL);
+	mask = item->mask != NULL ? item->mask : desc->default_mask;
+	return desc->compile(p, item->spec, mask);
+}
+
+static int
+simnic_parse_pattern(struct simnic_parse *p,
+		     const struct rte_flow_item pattern[])
+{
+	const struct rte_flow_item *item;
+	int ret;
+
+	if (pattern == NULL)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM_NUM, NULL,
+			"pattern is NULL");
+	for (item = pattern; item->type != RTE_FLOW_ITEM_TYPE_END; item++) {
+		if (item->type == RTE_FLOW_ITEM_TYPE_VOID)
+			continue;
+		ret = simnic_parse_item(p, item);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Attributes. */
+
+static int
+simnic_parse_attr(struct simnic_parse *p, const struct rte_flow_attr *attr)
+{
+	if (attr == NULL)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ATTR, NULL, "attributes are NULL");
+	if (attr->transfer)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER, attr,
+			"transfer rules are not supported: simnic has no embedded switch");
+	if (attr->egress)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ATTR_EGRESS, attr,
+			"egress rules are not supported: simnic classifies received packets only");
+	if (!attr->ingress)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ATTR_INGRESS, attr,
+			"ingress must be set");
+	if (attr->group != 0)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ATTR_GROUP, attr,
+			"group %" PRIu32 " does not exist: simnic has group 0 only",
+			attr->group);
+	if (attr->reserved)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ATTR, attr,
+			"reserved attribute bits are set");
+	p->rule->priority = attr->priority;
+	return 0;
+}
+
+/* Actions. */
+
+static int
+simnic_action_conf_missing(struct simnic_parse *p,
+			   const struct rte_flow_action *action)
+{
+	return simnic_flow_error(p->error, EINVAL,
+		RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+		"%s action needs a configuration (conf is NULL)",
+		simnic_action_type_name(action->type));
+}
+
+static int
+simnic_action_once(struct simnic_parse *p, bool *seen,
+		   const struct rte_flow_action *action)
+{
+	if (*seen)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"%s action given twice",
+			simnic_action_type_name(action->type));
+	*seen = true;
+	return 0;
+}
+
+static int
+simnic_set_fate(struct simnic_parse *p, const struct rte_flow_action *action,
+		enum simnic_fate fate)
+{
+	if (p->seen_fate)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"only one fate action (QUEUE, RSS, DROP, PASSTHRU) per rule");
+	p->seen_fate = true;
+	p->rule->fate = fate;
+	return 0;
+}
+
+static int
+simnic_parse_mark(struct simnic_parse *p, const struct rte_flow_action *action)
+{
+	const struct rte_flow_action_mark *mark = action->conf;
+	int ret;
+
+	if (!p->priv->caps.mark)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"MARK is disabled on this port (devarg mark=0)");
+	ret = simnic_action_once(p, &p->seen_mark, action);
+	if (ret != 0)
+		return ret;
+	if (mark == NULL)
+		return simnic_action_conf_missing(p, action);
+	if (mark->id > p->priv->caps.max_mark)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+			"MARK id %" PRIu32 " is above max_mark %" PRIu32,
+			mark->id, p->priv->caps.max_mark);
+	p->rule->has_mark = true;
+	p->rule->mark_id = mark->id;
+	return 0;
+}
+
+static int
+simnic_parse_flag(struct simnic_parse *p, const struct rte_flow_action *action)
+{
+	if (!p->priv->caps.mark)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"FLAG is disabled on this port (devarg mark=0)");
+	p->rule->has_flag = true;
+	return simnic_action_once(p, &p->seen_flag, action);
+}
+
+static int
+simnic_parse_count(struct simnic_parse *p,
+		   const struct rte_flow_action *action)
+{
+	if (!p->priv->caps.count)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"COUNT is disabled on this port (devarg count=0)");
+	p->rule->has_count = true;
+	return simnic_action_once(p, &p->seen_count, action);
+}
+
+static int
+simnic_check_queue(struct simnic_parse *p,
+		   const struct rte_flow_action *action, uint32_t queue)
+{
+	uint16_t nb_rxq = p->dev->data->nb_rx_queues;
+
+	if (queue >= nb_rxq)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+			"queue %" PRIu32 " does not exist: the port has %u Rx queue(s)",
+			queue, nb_rxq);
+	return 0;
+}
+
+static int
+simnic_parse_queue(struct simnic_parse *p,
+		   const struct rte_flow_action *action)
+{
+	const struct rte_flow_action_queue *queue = action->conf;
+	int ret;
+
+	if (queue == NULL)
+		return simnic_action_conf_missing(p, action);
+	ret = simnic_check_queue(p, action, queue->index);
+	if (ret == 0)
+		ret = simnic_set_fate(p, action, SIMNIC_FATE_QUEUE);
+	p->rule->queue = queue->index;
+	return ret;
+}
+
+static int
+simnic_parse_rss(struct simnic_parse *p, const struct rte_flow_action *action)
+{
+	const struct rte_flow_action_rss *rss = action->conf;
+	uint32_t i;
+	int ret;
+
+	if (rss == NULL)
+		return simnic_action_conf_missing(p, action);
+	if (rss->func != RTE_ETH_HASH_FUNCTION_DEFAULT &&
+	    rss->func != RTE_ETH_HASH_FUNCTION_TOEPLITZ)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+			"RSS: only the default (Toeplitz) hash function is supported");
+	if (rss->level > 1)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+			"RSS: level %" PRIu32 " asks for inner headers; simnic hashes the outer ones",
+			rss->level);
+	if (rss->key_len != 0 && (rss->key == NULL || rss->key_len != 40))
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+			"RSS: key_len must be 0 (default key) or 40 with a key");
+	if (rss->queue_num > 0 && rss->queue == NULL)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+			"RSS: queue_num is %" PRIu32 " but queue is NULL",
+			rss->queue_num);
+	for (i = 0; i < rss->queue_num; i++) {
+		ret = simnic_check_queue(p, action, rss->queue[i]);
+		if (ret != 0)
+			return ret;
+	}
+	ret = simnic_set_fate(p, action, SIMNIC_FATE_RSS);
+	p->rule->queue = rss->queue_num > 0 ? rss->queue[0] : 0;
+	p->rule->rss_queue_num = (uint16_t)RTE_MIN(rss->queue_num,
+						   (uint32_t)UINT16_MAX);
+	/*
+	 * Frames go to one of the listed queues by hash; duplicates and
+	 * order do not matter (no indirection table).  No list: any queue.
+	 */
+	for (i = 0; i < rss->queue_num; i++)
+		p->rule->rss_queues |= RTE_BIT64(rss->queue[i]);
+	/* Types 0: the PMD's default.  The key is always the port's. */
+	p->rule->rss_types = rss->types != 0 ? rss->types : SIMNIC_RSS_TYPES;
+	if (rss->queue_num == 0)
+		p->rule->rss_queues = p->dev->data->nb_rx_queues >= 64 ?
+			UINT64_MAX :
+			RTE_BIT64(p->dev->data->nb_rx_queues) - 1;
+	return ret;
+}
+
+static int
+simnic_parse_action(struct simnic_parse *p,
+		    const struct rte_flow_action *action)
+{
+	switch (action->type) {
+	case RTE_FLOW_ACTION_TYPE_MARK:
+		return simnic_parse_mark(p, action);
+	case RTE_FLOW_ACTION_TYPE_FLAG:
+		return simnic_parse_flag(p, action);
+	case RTE_FLOW_ACTION_TYPE_COUNT:
+		return simnic_parse_count(p, action);
+	case RTE_FLOW_ACTION_TYPE_QUEUE:
+		return simnic_parse_queue(p, action);
+	case RTE_FLOW_ACTION_TYPE_RSS:
+		return simnic_parse_rss(p, action);
+	case RTE_FLOW_ACTION_TYPE_DROP:
+		return simnic_set_fate(p, action, SIMNIC_FATE_DROP);
+	case RTE_FLOW_ACTION_TYPE_PASSTHRU:
+		return simnic_set_fate(p, action, SIMNIC_FATE_PASSTHRU);
+	default:
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"action %s is not supported (supported: MARK, FLAG, COUNT, QUEUE, RSS, DROP, PASSTHRU, VOID)",
+			simnic_action_type_name(action->type));
+	}
+}
+
+static int
+simnic_parse_actions(struct simnic_parse *p,
+		     const struct rte_flow_action actions[])
+{
+	const struct rte_flow_action *action;
+	int ret;
+
+	if (actions == NULL)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_NUM, NULL,
+			"action list is NULL");
+	for (action = actions; action->type != RTE_FLOW_ACTION_TYPE_END;
+	     action++) {
+		if (action->type == RTE_FLOW_ACTION_TYPE_VOID)
+			continue;
+		ret = simnic_parse_action(p, action);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Parses a whole rule into *rule (zeroed by the caller). */
+static int
+simnic_flow_parse(const struct rte_eth_dev *dev,
+		  const struct rte_flow_attr *attr,
+		  const struct rte_flow_item pattern[],
+		  const struct rte_flow_action actions[],
+		  struct simnic_rule *rule, struct rte_flow_error *error)
+{
+	struct simnic_parse p = {
+		.dev = dev,
+		.priv = dev->data->dev_private,
+		.rule = rule,
+		.error = error,
+		.layer = SIMNIC_LAYER_NONE,
+		.last_item_name = "(none)",
+	};
+	int ret;
+
+	ret = simnic_parse_attr(&p, attr);
+	if (ret == 0)
+		ret = simnic_parse_pattern(&p, pattern);
+	if (ret == 0)
+		ret = simnic_parse_actions(&p, actions);
+	return ret;
+}
+
+/* Capacity: checked with flow_lock held. */
+static int
+simnic_flow_check_room(const struct simnic_private *priv,
+		       const struct simnic_rule *rule,
+		       struct rte_flow_error *error)
+{
+	if (priv->n_rules >= priv->caps.max_rules)
+		return simnic_flow_error(error, ENOSPC,
+			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
+			"rule table is full: %" PRIu32 " rules installed (devarg max_rules)",
+			priv->caps.max_rules);
+	if (!simnic_flow_table_has_room(priv->flow_table, &rule->mask))
+		return simnic_flow_error(error, ENOSPC,
+			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
+			"rule needs a new match mask but all %" PRIu32 " mask tables are in use (devarg max_masks)",
+			priv->caps.max_masks);
+	return 0;
+}
+
+/* Handles. */
+
+static struct rte_flow *
+simnic_handle_encode(uint32_t index, uint32_t gen)
+{
+	return (struct rte_flow *)(uintptr_t)(((uint64_t)gen << 32) | index);
+}
+
+static struct simnic_rule *
+simnic_handle_decode(const struct simnic_private *priv,
+		     const struct rte_flow *flow)
+{
+	uint64_t h = (uint64_t)(uintptr_t)flow;
+	uint32_t index = (uint32_t)h, gen = (uint32_t)(h >> 32);
+
+	if (index >= priv->n_flow_slots || priv->flow_slots[index].gen != gen)
+		return NULL;
+	return priv->flow_slots[index].rule;
+}
+
+/* Every Rx queue gets counters for n slots; the queues are locked. */
+static int
+simnic_counters_grow(struct simnic_private *priv, uint32_t n)
+{
+	const struct rte_eth_dev_data *data = priv->dev_data;
+	uint16_t i;
+
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		struct simnic_rxq *rxq = data->rx_queues[i];
+
+		if (rxq != NULL && simnic_rxq_counters_resize(rxq, n) != 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+simnic_slots_grow(struct simnic_private *priv)
+{
+	uint32_t n_old = priv->n_flow_slots, n_new, i;
+	struct simnic_flow_slot *slots;
+
+	if (n_old >= priv->caps.max_rules)
+		return -ENOSPC;
+	n_new = RTE_MIN(RTE_MAX(n_old * 2, SIMNIC_MIN_SLOTS),
+			priv->caps.max_rules);
+	/* Counters first: a slot must never lack them. */
+	if (simnic_counters_grow(priv, n_new) != 0)
+		return -ENOMEM;
+	slots = realloc(priv->flow_slots, (size_t)n_new * sizeof(*slots));
+	if (slots == NULL)
+		return -ENOMEM;
+	for (i = n_old; i < n_new; i++) {
+		slots[i].rule = NULL;
+		slots[i].gen = 1;
+		slots[i].next_free = i + 1 < n_new ? i + 1 : priv->flow_free_slot;
+	}
+	priv->flow_slots = slots;
+	priv->n_flow_slots = n_new;
+	priv->flow_free_slot = n_old;
+	return 0;
+}
+
+static int
+simnic_slot_alloc(struct simnic_private *priv, struct simnic_rule *rule)
+{
+	uint32_t index;
+	int ret;
+
+	if (priv->flow_free_slot == SIMNIC_NO_SLOT) {
+		ret = simnic_slots_grow(priv);
+		if (ret != 0)
+			return ret;
+	}
+	index = priv->flow_free_slot;
+	priv->flow_free_slot = priv->flow_slots[index].next_free;
+	priv->flow_slots[index].rule = rule;
+	rule->handle_index = index;
+	return 0;
+}
+
+static void
+simnic_slot_free(struct simnic_private *priv, uint32_t index)
+{
+	struct simnic_flow_slot *slot = &priv->flow_slots[index];
+
+	slot->rule = NULL;
+	/* Generation 0 never appears, so no handle is ever NULL. */
+	if (++slot->gen == 0)
+		slot->gen = 1;
+	slot->next_free = priv->flow_free_slot;
+	priv->flow_free_slot = index;
+}
+
+/* A new rule's counters start from zero on every queue. */
+static void
+simnic_counters_clear(struct simnic_private *priv, uint32_t index)
+{
+	const struct rte_eth_dev_data *data = priv->dev_data;
+	uint16_t i;
+
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		struct simnic_rxq *rxq = data->rx_queues[i];
+
+		if (rxq != NULL)
+			memset(&rxq->counters[index], 0,
+			       sizeof(rxq->counters[index]));
+	}
+}
+
+/* Sums a rule's counters over the Rx queues; the queues are locked. */
+static void
+simnic_counters_sum(const struct simnic_private *priv, uint32_t index,
+		    uint64_t *hits, uint64_t *bytes)
+{
+	const struct rte_eth_dev_data *data = priv->dev_data;
+	uint16_t i;
+
+	*hits = 0;
+	*bytes = 0;
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		const struct simnic_rxq *rxq = data->rx_queues[i];
+
+		if (rxq != NULL) {
+			*hits += rxq->counters[index].hits;
+			*bytes += rxq->counters[index].bytes;
+		}
+	}
+}
+
+/*
+ * Begins and ends a change of what Rx sees; see simnic_private.flow_lock.
+ * The generation moves on at the end, so verdicts cached meanwhile by
+ * nobody (the queues are locked) cannot survive it.
+ */
+static void
+simnic_change_begin(struct simnic_private *priv)
+{
+	rte_rwlock_write_lock(&priv->flow_lock);
+	simnic_rxqs_lock(priv);
+}
+
+static void
+simnic_change_end(struct simnic_private *priv)
+{
+	priv->flow_gen++;
+	simnic_rxqs_unlock(priv);
+	rte_rwlock_write_unlock(&priv->flow_lock);
+}
+
+/* Makes gen ports compute their cached verdicts again. */
+void
+simnic_flow_gen_bump(struct simnic_private *priv)
+{
+	simnic_change_begin(priv);
+	simnic_change_end(priv);
+}
+
+/* Unlinks and frees a rule, within simnic_change_begin/end. */
+static void
+simnic_rule_remove(struct simnic_private *priv, struct simnic_rule *rule)
+{
+	simnic_flow_table_remove(priv->flow_table, rule);
+	simnic_slot_free(priv, rule->handle_index);
+	__atomic_store_n(&priv->n_rules, priv->n_rules - 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&priv->flow_destroys, 1, __ATOMIC_RELAXED);
+	free(rule);
+}
+
+/* Installs a parsed rule, within simnic_change_begin/end. */
+static struct rte_flow *
+simnic_rule_install(struct simnic_private *priv, struct simnic_rule *rule,
+		    struct rte_flow_error *error)
+{
+	uint64_t calls;
+	int ret;
+
+	if (simnic_flow_check_room(priv, rule, error) != 0)
+		return NULL;
+
+	calls = ++priv->flow_create_calls;
+	if (priv->caps.fail_every != 0 && calls % priv->caps.fail_every == 0) {
+		simnic_flow_error(error, EIO, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
+			NULL,
+			"injected failure: create #%" PRIu64 " fails (devarg fail_every=%" PRIu32 ")",
+			calls, priv->caps.fail_every);
+		return NULL;
+	}
+
+	ret = simnic_slot_alloc(priv, rule);
+	if (ret != 0) {
+		simnic_flow_error(error, -ret, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
+				  NULL, "no memory for a flow handle");
+		return NULL;
+	}
+	rule->seq = priv->flow_seq++;
+	simnic_counters_clear(priv, rule->handle_index);
+	ret = simnic_flow_table_insert(priv->flow_table, rule);
+	if (ret != 0) {
+		simnic_slot_free(priv, rule->handle_index);
+		simnic_flow_error(error, -ret, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
+				  NULL, "cannot insert the rule: %s",
+				  strerror(-ret));
+		return NULL;
+	}
+	__atomic_store_n(&priv->n_rules, priv->n_rules + 1, __ATOMIC_RELAXED);
+	return simnic_handle_encode(rule->handle_index,
+		priv->flow_slots[rule->handle_index].gen);
+}
+
+/* rte_flow ops. */
+
+static int
+simnic_flow_validate(struct rte_eth_dev *dev,
+		     const struct rte_flow_attr *attr,
+		     const struct rte_flow_item pattern[],
+		     const struct rte_flow_action actions[],
+		     struct rte_flow_error *error)
+{
+	struct simnic_private *priv = dev->data->dev_private;
+	struct simnic_rule rule;
+	int ret;
+
+	memset(&rule, 0, sizeof(rule));
+	ret = simnic_flow_parse(dev, attr, pattern, actions, &rule, error);
+	if (ret != 0)
+		return ret;
+	rte_rwlock_read_lock(&priv->flow_lock);
+	ret = simnic_flow_check_room(priv, &rule, error);
+	rte_rwlock_read_unlock(&priv->flow_lock);
+	return ret;
+}
+
+static struct rte_flow *
+simnic_flow_create(struct rte_eth_dev *dev,
+		   const struct rte_flow_attr *attr,
+		   const struct rte_flow_item pattern[],
+		   const struct rte_flow_action actions[],
+		   struct rte_flow_error *error)
+{
+	struct simnic_private *priv = dev->data->dev_private;
+	struct simnic_rule *rule;
+	struct rte_flow *flow = NULL;
+
+	rule = calloc(1, sizeof(*rule));
+	if (rule == NULL) {
+		simnic_flow_error(error, ENOMEM,
+				  RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
+				  "no memory for a rule");
+	} else if (simnic_flow_parse(dev, attr, pattern, actions, rule,
+				     error) == 0) {
+		simnic_change_begin(priv);
+		flow = simnic_rule_install(priv, rule, error);
+		simnic_change_end(priv);
+	}
+
+	if (flow == NULL) {
+		free(rule);
+		__atomic_fetch_add(&priv->flow_create_failures, 1,
+				   __ATOMIC_RELAXED);
+		return NULL;
+	}
+	__atomic_fetch_add(&priv->flow_creates, 1, __ATOMIC_RELAXED);
+	return flow;
+}
+
+static int
+simnic_flow_stale_handle(struct rte_flow_error *error,
+			 const struct rte_flow *flow)
+{
+	return simnic_flow_error(error, ENOENT, RTE_FLOW_ERROR_TYPE_HANDLE,
+		flow,
+		"unknown flow handle: destroyed, flushed, or dropped when the port stopped");
+}
+
+static int
+simnic_flow_destroy(struct rte_eth_dev *dev, struct rte_flow *flow,
+		    struct rte_flow_error *error)
+{
+	struct simnic_private *priv = dev->data->dev_private;
+	struct simnic_rule *rule;
+
+	simnic_change_begin(priv);
+	rule = simnic_handle_decode(priv, flow);
+	if (rule != NULL)
+		simnic_rule_remove(priv, rule);
+	simnic_change_end(priv);
+
+	return rule != NULL ? 0 : simnic_flow_stale_handle(error, flow);
+}
+
+/* Frees every rule, within simnic_change_begin/end. */
+static void
+simnic_flow_flush_locked(struct simnic_private *priv)
+{
+	uint32_t i;
+
+	/* Clear the table at once rather than rule by rule. */
+	simnic_flow_table_clear(priv->flow_table);
+	for (i = 0; i < priv->n_flow_slots; i++) {
+		struct simnic_rule *rule = priv->flow_slots[i].rule;
+
+		if (rule == NULL)
+			continue;
+		simnic_slot_free(priv, i);
+		free(rule);
+		__atomic_fetch_add(&priv->flow_destroys, 1, __ATOMIC_RELAXED);
+	}
+	__atomic_store_n(&priv->n_rules, 0, __ATOMIC_RELAXED);
+}
+
+void
+simnic_flow_flush_all(struct simnic_private *priv)
+{
+	simnic_change_begin(priv);
+	simnic_flow_flush_locked(priv);
+	simnic_change_end(priv);
+}
+
+static int
+simnic_flow_flush(struct rte_eth_dev *dev,
+		  struct rte_flow_error *error __rte_unused)
+{
+	simnic_flow_flush_all(dev->data->dev_private);
+	return 0;
+}
+
+/* The queues are locked: no burst is between a hit and its bytes. */
+static void
+simnic_flow_query_count(struct simnic_private *priv,
+			const struct simnic_rule *rule,
+			struct rte_flow_query_count *count)
+{
+	uint64_t hits, bytes;
+
+	simnic_counters_sum(priv, rule->handle_index, &hits, &bytes);
+	count->hits = hits;
+	count->bytes = bytes;
+	count->hits_set = 1;
+	count->bytes_set = 1;
+	if (count->reset)
+		simnic_counters_clear(priv, rule->handle_index);
+}
+
+static int
+simnic_flow_query(struct rte_eth_dev *dev, struct rte_flow *flow,
+		  const struct rte_flow_action *action, void *data,
+		  struct rte_flow_error *error)
+{
+	struct simnic_private *priv = dev->data->dev_private;
+	struct rte_flow_query_count *count = data;
+	struct simnic_rule *rule;
+	int ret = 0;
+
+	if (action == NULL || action->type != RTE_FLOW_ACTION_TYPE_COUNT)
+		return simnic_flow_error(error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"only COUNT can be queried");
+	if (count == NULL)
+		return simnic_flow_error(error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
+			"query data is NULL");
+
+	/*
+	 * The queues are locked so that no Rx burst is between adding hits
+	 * and adding bytes: the pair read, and a reset, stay consistent.
+	 */
+	rte_rwlock_write_lock(&priv->flow_lock);
+	simnic_rxqs_lock(priv);
+	rule = simnic_handle_decode(priv, flow);
+	if (rule == NULL)
+		ret = simnic_flow_stale_handle(error, flow);
+	else if (!rule->has_count)
+		ret = simnic_flow_error(error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"the rule has no COUNT action");
+	else
+		simnic_flow_query_count(priv, rule, count);
+	simnic_rxqs_unlock(priv);
+	rte_rwlock_write_unlock(&priv->flow_lock);
+	return ret;
+}
+
+static int
+simnic_flow_isolate(struct rte_eth_dev *dev, int set,
+		    struct rte_flow_error *error __rte_unused)
+{
+	struct simnic_private *priv = dev->data->dev_private;
+
+	__atomic_store_n(&priv->isolated, set != 0, __ATOMIC_RELAXED);
+	SIMNIC_LOG(INFO, "%s: isolated mode %s", priv->name,
+		   set ? "on" : "off");
+	return 0;
+}
+
+static const char *
+simnic_fate_name(enum simnic_fate fate)
+{
+	switch (fate) {
+	case SIMNIC_FATE_DROP:
+		return "drop";
+	case SIMNIC_FATE_QUEUE:
+		return "queue";
+	case SIMNIC_FATE_RSS:
+		return "rss";
+	default:
+		return "passthru";
+	}
+}
+
+/* The queues are locked, for the counters. */
+static void
+simnic_rule_dump(const struct simnic_private *priv, FILE *f, uint32_t index,
+		 const struct simnic_rule *r)
+{
+	uint64_t hits, bytes;
+
+	fprintf(f, "rule %" PRIu32 ": priority %" PRIu32 " seq %" PRIu64
+		" fate %s", index, r->priority, r->seq,
+		simnic_fate_name(r->fate));
+	if (r->has_mark)
+		fprintf(f, " mark %" PRIu32, r->mark_id);
+	if (r->has_flag)
+		fprintf(f, " flag");
+	if (r->has_count) {
+		simnic_counters_sum(priv, index, &hits, &bytes);
+		fprintf(f, " hits %" PRIu64 " bytes %" PRIu64, hits, bytes);
+	}
+	fprintf(f, "\n");
+}
+
+static int
+simnic_flow_dev_dump(struct rte_eth_dev *dev, struct rte_flow *flow,
+		     FILE *file, struct rte_flow_error *error)
+{
+	struct simnic_private *priv = dev->data->dev_private;
+	const struct simnic_rule *rule;
+	uint32_t i;
+	int ret = 0;
+
+	rte_rwlock_write_lock(&priv->flow_lock);
+	simnic_rxqs_lock(priv);
+	if (flow != NULL) {
+		rule = simnic_handle_decode(priv, flow);
+		if (rule == NULL)
+			ret = simnic_flow_stale_handle(error, flow);
+		else
+			simnic_rule_dump(priv, file, rule->handle_index, rule);
+	} else {
+		fprintf(file, "%s: %" PRIu32 " rule(s), %" PRIu32 " mask(s)\n",
+			priv->name, priv->n_rules,
+			simnic_flow_table_n_masks(priv->flow_table));
+		for (i = 0; i < priv->n_flow_slots; i++)
+			if (priv->flow_slots[i].rule != NULL)
+				simnic_rule_dump(priv, file, i,
+						 priv->flow_slots[i].rule);
+	}
+	simnic_rxqs_unlock(priv);
+	rte_rwlock_write_unlock(&priv->flow_lock);
+	return ret;
+}
+
+const struct rte_flow_ops simnic_flow_ops = {
+	.validate = simnic_flow_validate,
+	.create = simnic_flow_create,
+	.destroy = simnic_flow_destroy,
+	.flush = simnic_flow_flush,
+	.query = simnic_flow_query,
+	.isolate = simnic_flow_isolate,
+	.dev_dump = simnic_flow_dev_dump,
+};
+
+int
+simnic_flow_init(struct simnic_private *priv)
+{
+	rte_rwlock_init(&priv->flow_lock);
+	priv->flow_table = simnic_flow_table_create(priv->caps.max_masks);
+	if (priv->flow_table == NULL)
+		return -ENOMEM;
+	priv->flow_slots = NULL;
+	priv->n_flow_slots = 0;
+	priv->flow_free_slot = SIMNIC_NO_SLOT;
+	/* Verdicts start at generation 0, stale from the first burst. */
+	priv->flow_gen = 1;
+	return 0;
+}
+
+void
+simnic_flow_uninit(struct simnic_private *priv)
+{
+	if (priv->flow_table == NULL)
+		return;
+	simnic_flow_flush_all(priv);
+	simnic_flow_table_free(priv->flow_table);
+	priv->flow_table = NULL;
+	free(priv->flow_slots);
+	priv->flow_slots = NULL;
+	priv->n_flow_slots = 0;
+	priv->flow_free_slot = SIMNIC_NO_SLOT;
+}
