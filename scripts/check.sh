@@ -55,7 +55,10 @@ run_autotests() {
         -j"$jobs" "$@" >"$log" 2>&1
     bad=$(results_of "$log" | awk -F'\t' '$2 == "FAILED" { print $1 }')
     if [ -n "$bad" ]; then
-        info "$label: rechecking $(echo $bad)"
+        # The recheck overwrites the failed tests' directories: keep them.
+        cp -r "$OVS_TREE/tests/$(basename "$suite").dir" \
+            "$LOG_DIR/$label.first-run.dir" 2>/dev/null || true
+        info "$label: rechecking $(echo $bad) (first run kept in $LOG_DIR/$label.first-run.dir)"
         # shellcheck disable=SC2086
         "$suite" -C "$OVS_TREE/tests" AUTOTEST_PATH="$AUTOTEST_PATH" \
             $bad >"$relog" 2>&1
