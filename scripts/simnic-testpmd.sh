@@ -19,6 +19,9 @@
 #   start
 #   #! sleep 0.3                      (runner directive, see below)
 #   stop
+#   #! min-duration 0.2               (runner directive, see below)
+#   flow create 0 ingress pattern eth / end actions count / end
+#   flow list 0
 #
 # Each case runs one testpmd in interactive mode (-i) with the commands fed
 # through its standard input, one at a time as testpmd would read them
@@ -29,6 +32,12 @@
 # before it, then S more seconds (e.g. to let traffic run between "start"
 # and "stop").  stdout is line buffered (stdbuf) and stderr (where testpmd
 # reports errors) unbuffered, both into one file: the lines keep their order.
+# "#! min-duration S" checks that the command after it takes at least S
+# seconds: the runner waits until testpmd is idle at its prompt, sends the
+# command and the one after it (which the case must have), and measures
+# until testpmd reads that one.  The case fails if less than S passed.
+# Not while forwarding prints packets after the prompt.  Nothing shows in
+# the transcript.
 #
 # Normalization, before the transcript is compared with NAME.expected:
 #   * only what lies between the first and the last "testpmd> " prompt is
@@ -144,24 +153,55 @@ echoed_commands() {
     tr -cd '\r' <"$1" 2>/dev/null | wc -c
 }
 
-# Waits until testpmd has echoed $2 commands into raw output $1.
+# Waits until testpmd has echoed $2 commands into raw output $1, looking
+# every $3 seconds (default 0.05).
 wait_for_echo() {
-    local raw=$1 want=$2 waited=0
+    local raw=$1 want=$2 poll=${3:-0.05} deadline=$((SECONDS + ECHO_TIMEOUT))
 
     while [ "$(echoed_commands "$raw")" -lt "$want" ]; do
-        if [ "$waited" -ge $((ECHO_TIMEOUT * 20)) ]; then
+        if [ "$SECONDS" -ge "$deadline" ]; then
             echo "simnic-testpmd: testpmd did not read command $want in ${ECHO_TIMEOUT}s" >&2
             return 1
         fi
-        sleep 0.05
-        waited=$((waited + 1))
+        sleep "$poll"
     done
 }
 
+# Waits until testpmd, having read $2 commands, is idle at its prompt.
+wait_for_prompt() {
+    local raw=$1 sent=$2 deadline=$((SECONDS + ECHO_TIMEOUT))
+
+    wait_for_echo "$raw" "$sent" 0.01 || return 1
+    while [ "$(tail -c 9 "$raw")" != 'testpmd> ' ]; do
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            echo "simnic-testpmd: testpmd did not come back to its prompt in ${ECHO_TIMEOUT}s" >&2
+            return 1
+        fi
+        sleep 0.01
+    done
+}
+
+# For "#! min-duration": fails unless command $4, sent to an idle testpmd
+# at time $3 ($EPOCHREALTIME), took $5 seconds or more, as seen when
+# testpmd reads command number $2 (the next one) into raw output $1.  The
+# reading comes late if anything: never less than the command took.
+check_duration() {
+    local raw=$1 next=$2 start=$3 command=$4 min=$5 end
+
+    wait_for_echo "$raw" "$next" 0.01 || return 1
+    end=$EPOCHREALTIME
+    if ! awk -v s="$start" -v e="$end" -v m="$min" \
+            'BEGIN { exit !(e - s >= m) }'; then
+        echo "simnic-testpmd: '$command' took $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')s, less than the ${min}s of its '#! min-duration'" >&2
+        return 1
+    fi
+}
+
 # Writes the commands of case file $1 to stdout, honouring "#! sleep S"
-# directives against testpmd's raw output $2.
+# and "#! min-duration S" directives against testpmd's raw output $2.
 feed_commands() {
     local file=$1 raw=$2 line sent=0
+    local min='' timed='' timed_min='' timed_start=''
 
     while IFS= read -r line || [ -n "$line" ]; do
         case $line in
@@ -169,17 +209,38 @@ feed_commands() {
                 wait_for_echo "$raw" "$sent" || return 1
                 sleep "${line#'#! sleep '}"
                 ;;
+            '#! min-duration '*)
+                min=${line#'#! min-duration '}
+                ;;
             '#!'*)
                 echo "simnic-testpmd: unknown directive '$line'" >&2
                 return 1
                 ;;
             '#'*|'') ;;
             *)
+                if [ -n "$min" ]; then
+                    wait_for_prompt "$raw" "$sent" || return 1
+                    timed_start=$EPOCHREALTIME
+                fi
                 printf '%s\n' "$line"
                 sent=$((sent + 1))
+                if [ -n "$timed" ]; then
+                    check_duration "$raw" "$sent" "$timed_start" \
+                        "$timed" "$timed_min" || return 1
+                    timed=''
+                fi
+                if [ -n "$min" ]; then
+                    timed=$line
+                    timed_min=$min
+                    min=''
+                fi
                 ;;
         esac
     done <"$file"
+    if [ -n "$min$timed" ]; then
+        echo "simnic-testpmd: '#! min-duration' needs two commands after it: the timed one and one more" >&2
+        return 1
+    fi
 }
 
 # Value of header field $2 ("# $2: value") of case file $1.
@@ -350,7 +411,7 @@ run_case() {
     # $extra is a list of testpmd arguments.  The feeder reads the raw
     # output that testpmd writes, on purpose (see wait_for_echo).
     # shellcheck disable=SC2086,SC2094
-    feed_commands "$file" "$raw" |
+    feed_commands "$file" "$raw" 2>>"$err" |
         timeout --foreground -k 10 "$CASE_TIMEOUT" stdbuf -oL -eL "$TESTPMD" \
             -l 0-1 --no-pci --no-huge -m 512 \
             --file-prefix "$current_prefix" -d "$PLUGIN" "${eal[@]}" \

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Copyright(c) 2024 The ovs-rteflow authors
+ * Copyright(c) 2026 The ovs-rteflow authors
  */
 
 /*
@@ -80,12 +80,16 @@ struct simnic_gen_spec {
 	uint16_t size;		/* frame length without FCS, 0 = default */
 };
 
+/* Devarg insert_latency_us: at most a second. */
+#define SIMNIC_MAX_INSERT_LATENCY_US	1000000u
+
 /* The device capabilities that devargs can restrict. */
 struct simnic_caps {
 	uint32_t max_rules;	/* rules installed at once */
 	uint32_t max_masks;	/* distinct match masks (hash tables) */
 	uint32_t max_mark;	/* largest MARK id accepted */
 	uint32_t fail_every;	/* every Nth create fails, 0 = never */
+	uint32_t insert_latency_us;	/* create and destroy wait this long */
 	bool count;		/* COUNT action available */
 	bool mark;		/* MARK and FLAG actions available */
 };
@@ -132,9 +136,13 @@ struct simnic_flow_key {
 #define SIMNIC_L3_IPV4	4
 #define SIMNIC_L3_IPV6	6
 
-/* What happens to a packet a rule matches, beyond MARK/FLAG/COUNT. */
+/*
+ * What happens to a packet a rule matches, beyond MARK/FLAG/COUNT.  Every
+ * fate but PASSTHRU ends the lookup: the rule is terminating.
+ */
 enum simnic_fate {
-	SIMNIC_FATE_PASSTHRU,	/* default: deliver as without the rule */
+	SIMNIC_FATE_DEFAULT,	/* no fate action: as without rules */
+	SIMNIC_FATE_PASSTHRU,	/* leave it to the next matching rule */
 	SIMNIC_FATE_DROP,
 	SIMNIC_FATE_QUEUE,
 	SIMNIC_FATE_RSS,
@@ -206,7 +214,7 @@ struct simnic_private {
 	struct simnic_caps caps;
 	uint64_t rx_metadata;	/* RTE_ETH_RX_METADATA_* negotiated */
 	struct simnic_rss *rss;
-	bool rss_hash_on;	/* RTE_ETH_RX_OFFLOAD_RSS_HASH, set at start */
+	bool rss_hash_on;	/* frames get hash.rss (set at start) */
 
 	/*
 	 * Rules change on control threads while Rx threads look packets up.
@@ -269,6 +277,15 @@ struct simnic_rxq {
 	struct simnic_rx_meta *meta;	/* gen, NIC clock: one per flow */
 	uint32_t n_meta;
 	uint64_t meta_epoch;		/* flow_gen at the last reset */
+	/*
+	 * gen, NIC clock: the COUNT rules of verdicts that have several
+	 * (PASSTHRU rules), as lists [n, index, ...]; they belong to
+	 * generation count_lists_gen and go with it.
+	 */
+	uint32_t *count_lists;
+	uint32_t n_count_lists;		/* entries in use */
+	uint32_t count_lists_size;	/* entries allocated */
+	uint64_t count_lists_gen;
 
 	uint64_t packets;
 	uint64_t bytes;
@@ -375,7 +392,8 @@ void simnic_flow_table_remove(struct simnic_flow_table *t,
 			      struct simnic_rule *rule);
 struct simnic_rule *
 simnic_flow_table_lookup(const struct simnic_flow_table *t,
-			 const struct simnic_flow_key *pkt);
+			 const struct simnic_flow_key *pkt,
+			 const struct simnic_rule *after);
 uint32_t simnic_flow_table_n_masks(const struct simnic_flow_table *t);
 void simnic_flow_key_extract(const struct rte_mbuf *m,
 			     struct simnic_flow_key *key);

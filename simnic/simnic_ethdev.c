@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Copyright(c) 2024 The ovs-rteflow authors
+ * Copyright(c) 2026 The ovs-rteflow authors
  */
 
 /*
@@ -37,6 +37,7 @@
 #define SIMNIC_ARG_MARK		"mark"
 #define SIMNIC_ARG_FAIL_EVERY	"fail_every"
 #define SIMNIC_ARG_OFFLOAD_CLOCK	"offload_clock"
+#define SIMNIC_ARG_INSERT_LATENCY	"insert_latency_us"
 
 #define SIMNIC_MAX_MASKS_LIMIT	65536u
 
@@ -68,6 +69,7 @@ static const struct simnic_options simnic_default_options = {
 		.max_masks = 4096,
 		.max_mark = UINT32_MAX,
 		.fail_every = 0,
+		.insert_latency_us = 0,
 		.count = true,
 		.mark = true,
 	},
@@ -296,6 +298,10 @@ simnic_arg_cap(struct simnic_options *opt, const char *key,
 	if (strcmp(key, SIMNIC_ARG_FAIL_EVERY) == 0)
 		return simnic_parse_u32(opt, key, value, 0, UINT32_MAX,
 					&caps->fail_every);
+	if (strcmp(key, SIMNIC_ARG_INSERT_LATENCY) == 0)
+		return simnic_parse_u32(opt, key, value, 0,
+					SIMNIC_MAX_INSERT_LATENCY_US,
+					&caps->insert_latency_us);
 	if (strcmp(key, SIMNIC_ARG_COUNT) == 0)
 		return simnic_parse_bool(opt, key, value, &caps->count);
 	return simnic_parse_bool(opt, key, value, &caps->mark);
@@ -318,6 +324,7 @@ static const struct simnic_devarg simnic_devargs[] = {
 	{ SIMNIC_ARG_COUNT, simnic_arg_cap },
 	{ SIMNIC_ARG_MARK, simnic_arg_cap },
 	{ SIMNIC_ARG_FAIL_EVERY, simnic_arg_cap },
+	{ SIMNIC_ARG_INSERT_LATENCY, simnic_arg_cap },
 	{ SIMNIC_ARG_OFFLOAD_CLOCK, simnic_arg_clock },
 };
 
@@ -339,7 +346,7 @@ simnic_parse_pair(struct simnic_options *opt, const struct rte_kvargs *kvlist,
 	const struct simnic_devarg *arg = simnic_devarg_find(pair->key);
 
 	if (arg == NULL) {
-		SIMNIC_LOG(ERR, "%s: unknown devarg '%s' (valid: iface, gen, sink, peer, max_rules, max_masks, max_mark, count, mark, fail_every, offload_clock)",
+		SIMNIC_LOG(ERR, "%s: unknown devarg '%s' (valid: iface, gen, sink, peer, max_rules, max_masks, max_mark, count, mark, fail_every, insert_latency_us, offload_clock)",
 			   opt->dev_name, pair->key);
 		return -EINVAL;
 	}
@@ -440,6 +447,14 @@ simnic_dev_configure(struct rte_eth_dev *dev)
 	ret = simnic_rss_configure(priv, rss);
 	if (ret != 0)
 		return ret;
+	/*
+	 * RSS distribution brings the hash along, asked for or not: as i40e
+	 * and ice do, say so in the configuration the application can read
+	 * back (rte_eth_dev_conf_get); see simnic_rss_hash_wanted().
+	 */
+	if (dev->data->dev_conf.rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG)
+		dev->data->dev_conf.rxmode.offloads |=
+			RTE_ETH_RX_OFFLOAD_RSS_HASH;
 	SIMNIC_LOG(DEBUG, "%s: configured with %u Rx and %u Tx queue(s)",
 		   priv->name, dev->data->nb_rx_queues,
 		   dev->data->nb_tx_queues);
@@ -457,14 +472,28 @@ simnic_set_queue_states(struct rte_eth_dev *dev, uint8_t state)
 		dev->data->tx_queue_state[i] = state;
 }
 
+/*
+ * Whether received frames get mbuf->hash.rss: when the application asks
+ * for RTE_ETH_RX_OFFLOAD_RSS_HASH, and also whenever mq_mode has RSS, as
+ * on real NICs (i40e, ice, mlx5 deliver the hash they distribute by).
+ * Open vSwitch 3.1 configures RSS without asking for the offload, and
+ * uses the hash when frames carry one.
+ */
+static bool
+simnic_rss_hash_wanted(const struct rte_eth_rxmode *rxmode)
+{
+	return (rxmode->offloads & RTE_ETH_RX_OFFLOAD_RSS_HASH) ||
+	       (rxmode->mq_mode & RTE_ETH_MQ_RX_RSS_FLAG);
+}
+
 static int
 simnic_dev_start(struct rte_eth_dev *dev)
 {
 	struct simnic_private *priv = dev->data->dev_private;
 
 	/* Cached gen verdicts hold RSS hashes: the settings may be new. */
-	priv->rss_hash_on = (dev->data->dev_conf.rxmode.offloads &
-			     RTE_ETH_RX_OFFLOAD_RSS_HASH) != 0;
+	priv->rss_hash_on =
+		simnic_rss_hash_wanted(&dev->data->dev_conf.rxmode);
 	simnic_flow_gen_bump(priv);
 	dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
 	simnic_set_queue_states(dev, RTE_ETH_QUEUE_STATE_STARTED);
@@ -939,5 +968,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_simnic,
 	"sink=1 "
 	"peer=<simnic port name> "
 	"max_rules=<n> max_masks=<n> max_mark=<n> "
-	"count=<0|1> mark=<0|1> fail_every=<n> "
+	"count=<0|1> mark=<0|1> fail_every=<n> insert_latency_us=<n> "
 	"offload_clock=<host|nic>");

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Copyright(c) 2024 The ovs-rteflow authors
+ * Copyright(c) 2026 The ovs-rteflow authors
  */
 
 /*
@@ -9,10 +9,12 @@
  *
  * Supported: ingress rules of group 0 with any priority (lower wins);
  * items ETH, VLAN (one, the outer tag), IPV4, IPV6, TCP, UDP, SCTP, ICMP,
- * ICMP6, VOID with DPDK's spec/mask semantics (no "last" ranges); actions
- * MARK, FLAG, COUNT, QUEUE, RSS, DROP, PASSTHRU, VOID.  Every refusal says
- * why in rte_flow_error and points at the offending attribute, item or
- * action.
+ * ICMP6, VOID with DPDK's spec/mask semantics ("last" only where it makes
+ * no range); actions MARK, FLAG, COUNT, QUEUE, RSS, DROP, PASSTHRU, VOID.
+ * Every refusal says why in rte_flow_error and points at the offending
+ * attribute, item or action.  A pattern that no frame could match (its
+ * items contradict each other) is refused too, rather than installed as a
+ * rule that silently never hits.
  *
  * Handles: applications get an opaque handle, not a pointer: a slot index
  * and a generation number.  A handle that outlived its rule (destroyed,
@@ -22,7 +24,8 @@
  *
  * Locking (see simnic_private.flow_lock): every change of the rules runs
  * with flow_lock held for writing and every Rx queue locked, and bumps
- * flow_gen, which invalidates the verdicts gen ports cache.
+ * flow_gen, which invalidates the verdicts gen ports cache.  The emulated
+ * insertion latency (devarg insert_latency_us) is spent holding no lock.
  */
 
 #include <errno.h>
@@ -31,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <netinet/in.h>
 
 #include <rte_flow.h>
@@ -179,6 +183,275 @@ simnic_merge_flag(struct simnic_parse *p, uint8_t flag, bool set)
 	simnic_merge((p), &(p)->rule->key.field, &(p)->rule->mask.field, \
 		     &(item_spec), &(item_mask), sizeof((p)->rule->key.field))
 
+/*
+ * Contradictions between fields.  Each item is checked against what it
+ * and the items before it pinned, entirely or in some masked bits: a rule
+ * whose fields no frame can have together (an EtherType that no IPv6
+ * packet has, a protocol number that no TCP header follows) is refused.
+ * The checks follow simnic_flow_key_extract(): what a key can hold is
+ * what a frame can match.
+ */
+
+static const rte_be16_t simnic_tpids[] = {
+	RTE_BE16(RTE_ETHER_TYPE_VLAN),
+	RTE_BE16(RTE_ETHER_TYPE_QINQ),
+	RTE_BE16(RTE_ETHER_TYPE_QINQ1),
+};
+
+/* Whether a field that a rule pins to (key, mask) can hold v. */
+static bool
+simnic_could_be16(rte_be16_t key, rte_be16_t mask, rte_be16_t v)
+{
+	return ((key ^ v) & mask) == 0;
+}
+
+static bool
+simnic_could_be8(uint8_t key, uint8_t mask, uint8_t v)
+{
+	return ((key ^ v) & mask) == 0;
+}
+
+static bool
+simnic_is_tpid(rte_be16_t v)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(simnic_tpids); i++)
+		if (simnic_tpids[i] == v)
+			return true;
+	return false;
+}
+
+/* Whether an EtherType field can hold a VLAN TPID (tpid) or another value. */
+static bool
+simnic_could_be_tpid(rte_be16_t key, rte_be16_t mask, bool tpid)
+{
+	rte_be16_t free = (rte_be16_t)~mask;
+	unsigned int i;
+
+	if (tpid) {
+		for (i = 0; i < RTE_DIM(simnic_tpids); i++)
+			if (simnic_could_be16(key, mask, simnic_tpids[i]))
+				return true;
+		return false;
+	}
+	/* Two free bits or more give four values, not all of them TPIDs. */
+	if (__builtin_popcount(free) >= 2)
+		return true;
+	return !simnic_is_tpid(key & mask) ||
+	       (free != 0 && !simnic_is_tpid((key & mask) | free));
+}
+
+static bool
+simnic_flag_could_be(const struct simnic_rule *r, uint8_t flag, bool set)
+{
+	return !(r->mask.flags & flag) || ((r->key.flags & flag) != 0) == set;
+}
+
+/*
+ * Whether a frame that the rule's ETH and VLAN fields allow can have
+ * EtherType 'type' (not a TPID) after its VLAN tags.  The key reads
+ * frames untagged (type is ETH's), with one tag (type is VLAN's
+ * inner_type) or with two (type is the second tag's, not in the key).
+ */
+static bool
+simnic_ethertype_possible(const struct simnic_rule *r, rte_be16_t type)
+{
+	const struct simnic_flow_key *k = &r->key, *m = &r->mask;
+
+	if (simnic_flag_could_be(r, SIMNIC_KEY_F_HAS_VLAN, false) &&
+	    simnic_flag_could_be(r, SIMNIC_KEY_F_HAS_MORE_VLAN, false) &&
+	    simnic_could_be16(k->eth_type, m->eth_type, type))
+		return true;
+	if (!simnic_flag_could_be(r, SIMNIC_KEY_F_HAS_VLAN, true) ||
+	    !simnic_could_be_tpid(k->eth_type, m->eth_type, true))
+		return false;
+	if (simnic_flag_could_be(r, SIMNIC_KEY_F_HAS_MORE_VLAN, false) &&
+	    simnic_could_be16(k->vlan_inner_type, m->vlan_inner_type, type))
+		return true;
+	return simnic_flag_could_be(r, SIMNIC_KEY_F_HAS_MORE_VLAN, true) &&
+	       simnic_could_be_tpid(k->vlan_inner_type, m->vlan_inner_type,
+				    true);
+}
+
+/* Refuses the item being parsed: with it, no frame matches the rule. */
+static int __rte_format_printf(2, 3)
+simnic_item_never_matches(struct simnic_parse *p, const char *fmt, ...)
+{
+	char why[224];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return simnic_flow_error(p->error, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM,
+				 p->item, "%s; the rule could never match",
+				 why);
+}
+
+/* A frame has has_vlan 1 exactly when its EtherType is a TPID. */
+static int
+simnic_check_eth(struct simnic_parse *p)
+{
+	const struct simnic_rule *r = p->rule;
+
+	if (simnic_flag_could_be(r, SIMNIC_KEY_F_HAS_VLAN, false) ||
+	    simnic_could_be_tpid(r->key.eth_type, r->mask.eth_type, true))
+		return 0;
+	return simnic_item_never_matches(p,
+		"ETH item: has_vlan 1 with a type that is no VLAN TPID (0x8100, 0x88a8, 0x9100)");
+}
+
+static int
+simnic_check_vlan(struct simnic_parse *p)
+{
+	const struct simnic_rule *r = p->rule;
+	const struct simnic_flow_key *k = &r->key, *m = &r->mask;
+
+	if (!simnic_could_be_tpid(k->eth_type, m->eth_type, true))
+		return simnic_item_never_matches(p,
+			"VLAN item after an ETH item whose type is no VLAN TPID (0x8100, 0x88a8, 0x9100)");
+	/* Another tag follows exactly when inner_type is a TPID. */
+	if ((simnic_flag_could_be(r, SIMNIC_KEY_F_HAS_MORE_VLAN, false) &&
+	     simnic_could_be_tpid(k->vlan_inner_type, m->vlan_inner_type,
+				  false)) ||
+	    (simnic_flag_could_be(r, SIMNIC_KEY_F_HAS_MORE_VLAN, true) &&
+	     simnic_could_be_tpid(k->vlan_inner_type, m->vlan_inner_type,
+				  true)))
+		return 0;
+	return simnic_item_never_matches(p,
+		"VLAN item: has_more_vlan contradicts inner_type, which is a VLAN TPID exactly when another tag follows");
+}
+
+static int
+simnic_check_l3(struct simnic_parse *p, uint16_t ethertype)
+{
+	if (simnic_ethertype_possible(p->rule, rte_cpu_to_be_16(ethertype)))
+		return 0;
+	return simnic_item_never_matches(p,
+		"%s item contradicts the EtherType that the items before it pin (ETH type, VLAN inner_type, has_vlan, has_more_vlan)",
+		simnic_item_type_name(p->item->type));
+}
+
+/* has_frag_ext is 1 exactly when proto is 44, a fragment header. */
+static int
+simnic_check_ipv6(struct simnic_parse *p)
+{
+	const struct simnic_rule *r = p->rule;
+	uint8_t key = r->key.ip_proto, mask = r->mask.ip_proto;
+	int ret;
+
+	ret = simnic_check_l3(p, RTE_ETHER_TYPE_IPV6);
+	if (ret != 0)
+		return ret;
+	if ((simnic_flag_could_be(r, SIMNIC_KEY_F_IP6_FRAG_EXT, false) &&
+	     (mask != 0xff || key != IPPROTO_FRAGMENT)) ||
+	    (simnic_flag_could_be(r, SIMNIC_KEY_F_IP6_FRAG_EXT, true) &&
+	     simnic_could_be8(key, mask, IPPROTO_FRAGMENT)))
+		return 0;
+	return simnic_item_never_matches(p,
+		"IPV6 item: has_frag_ext contradicts proto, which is 44 (a fragment header) exactly when has_frag_ext is 1");
+}
+
+/* An L4 item after an IPv4 item: the header must be able to carry it. */
+static int
+simnic_check_l4_ipv4(struct simnic_parse *p, uint8_t proto)
+{
+	const struct simnic_flow_key *k = &p->rule->key, *m = &p->rule->mask;
+
+	if (!simnic_could_be8(k->ip_proto, m->ip_proto, proto))
+		return simnic_item_never_matches(p,
+			"%s item contradicts the IPV4 item's next_proto_id (protocol %u)",
+			simnic_item_type_name(p->item->type), proto);
+	if (proto == IPPROTO_ICMPV6)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"ICMP6 item after an IPV4 item: use ICMP");
+	/* Only a first fragment (offset 0) has an L4 header. */
+	if (k->ip4_frag & m->ip4_frag & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK))
+		return simnic_item_never_matches(p,
+			"%s item after an IPV4 item whose fragment_offset matches non-first fragments only, which carry no L4 header",
+			simnic_item_type_name(p->item->type));
+	return 0;
+}
+
+/* An L4 item after an IPv6 item: directly, or after a fragment header. */
+static int
+simnic_check_l4_ipv6(struct simnic_parse *p, uint8_t proto)
+{
+	const struct simnic_rule *r = p->rule;
+	uint8_t key = r->key.ip_proto, mask = r->mask.ip_proto;
+
+	if (proto == IPPROTO_ICMP)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"ICMP item after an IPV6 item: use ICMP6");
+	if ((simnic_flag_could_be(r, SIMNIC_KEY_F_IP6_FRAG_EXT, false) &&
+	     simnic_could_be8(key, mask, proto)) ||
+	    (simnic_flag_could_be(r, SIMNIC_KEY_F_IP6_FRAG_EXT, true) &&
+	     simnic_could_be8(key, mask, IPPROTO_FRAGMENT)))
+		return 0;
+	return simnic_item_never_matches(p,
+		"%s item contradicts the IPV6 item's proto and has_frag_ext (proto %u, or 44 for a fragment header with has_frag_ext 1)",
+		simnic_item_type_name(p->item->type), proto);
+}
+
+/*
+ * An L4 item means "this L4 header was parsed": the IP item before it, or
+ * without one the EtherType, must allow it.
+ */
+static int
+simnic_check_l4(struct simnic_parse *p, uint8_t proto)
+{
+	const struct simnic_rule *r = p->rule;
+	bool v4, v6;
+
+	if (r->mask.l3 && r->key.l3 == SIMNIC_L3_IPV4)
+		return simnic_check_l4_ipv4(p, proto);
+	if (r->mask.l3)
+		return simnic_check_l4_ipv6(p, proto);
+	/* ICMP is parsed in IPv4 only, ICMP6 in IPv6 only. */
+	v4 = proto != IPPROTO_ICMPV6 &&
+	     simnic_ethertype_possible(r, RTE_BE16(RTE_ETHER_TYPE_IPV4));
+	v6 = proto != IPPROTO_ICMP &&
+	     simnic_ethertype_possible(r, RTE_BE16(RTE_ETHER_TYPE_IPV6));
+	if (v4 || v6)
+		return 0;
+	return simnic_item_never_matches(p,
+		"%s item contradicts the EtherType that the items before it pin (ETH type, VLAN inner_type, has_vlan, has_more_vlan): no %s packet",
+		simnic_item_type_name(p->item->type),
+		proto == IPPROTO_ICMP ? "IPv4" :
+		proto == IPPROTO_ICMPV6 ? "IPv6" : "IPv4 or IPv6");
+}
+
+/* The checks of the item just compiled; see "Contradictions" above. */
+static int
+simnic_check_item(struct simnic_parse *p)
+{
+	switch (p->item->type) {
+	case RTE_FLOW_ITEM_TYPE_ETH:
+		return simnic_check_eth(p);
+	case RTE_FLOW_ITEM_TYPE_VLAN:
+		return simnic_check_vlan(p);
+	case RTE_FLOW_ITEM_TYPE_IPV4:
+		return simnic_check_l3(p, RTE_ETHER_TYPE_IPV4);
+	case RTE_FLOW_ITEM_TYPE_IPV6:
+		return simnic_check_ipv6(p);
+	case RTE_FLOW_ITEM_TYPE_TCP:
+		return simnic_check_l4(p, IPPROTO_TCP);
+	case RTE_FLOW_ITEM_TYPE_UDP:
+		return simnic_check_l4(p, IPPROTO_UDP);
+	case RTE_FLOW_ITEM_TYPE_SCTP:
+		return simnic_check_l4(p, IPPROTO_SCTP);
+	case RTE_FLOW_ITEM_TYPE_ICMP:
+		return simnic_check_l4(p, IPPROTO_ICMP);
+	case RTE_FLOW_ITEM_TYPE_ICMP6:
+		return simnic_check_l4(p, IPPROTO_ICMPV6);
+	default:
+		return 0;
+	}
+}
+
 static int
 simnic_compile_eth(struct simnic_parse *p, const void *spec_v,
 		   const void *mask_v)
@@ -312,31 +585,12 @@ simnic_compile_ipv6(struct simnic_parse *p, const void *spec_v,
 	return ret;
 }
 
-/*
- * An L4 item means "this L4 header was parsed".  After an IPv4 item whose
- * protocol field says otherwise, the rule could never match: refuse it.
- */
+/* An L4 item means "this L4 header was parsed"; see simnic_check_l4(). */
 static int
 simnic_compile_l4(struct simnic_parse *p, uint8_t proto)
 {
 	struct simnic_rule *r = p->rule;
 
-	if (r->mask.l3 && r->key.l3 == SIMNIC_L3_IPV4 &&
-	    ((r->key.ip_proto ^ proto) & r->mask.ip_proto))
-		return simnic_flow_error(p->error, EINVAL,
-			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
-			"%s item contradicts the IPV4 item's next_proto_id",
-			simnic_item_type_name(p->item->type));
-	if (r->mask.l3 && r->key.l3 == SIMNIC_L3_IPV6 &&
-	    proto == IPPROTO_ICMP)
-		return simnic_flow_error(p->error, EINVAL,
-			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
-			"ICMP item after an IPV6 item: use ICMP6");
-	if (r->mask.l3 && r->key.l3 == SIMNIC_L3_IPV4 &&
-	    proto == IPPROTO_ICMPV6)
-		return simnic_flow_error(p->error, EINVAL,
-			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
-			"ICMP6 item after an IPV4 item: use ICMP");
 	return simnic_merge_u8(p, &r->key.l4, &r->mask.l4, proto, 0xff);
 }
 
@@ -495,11 +749,108 @@ simnic_item_desc_find(enum rte_flow_item_type type)
 	return NULL;
 }
 
+/* The fields of a key, each the image of one item field, for "last". */
+struct simnic_key_field {
+	uint16_t off;
+	uint16_t len;
+};
+
+#define SIMNIC_KEY_FIELD(f) { offsetof(struct simnic_flow_key, f), \
+			      sizeof(((struct simnic_flow_key *)NULL)->f) }
+
+/* All but flags (one-bit fields, apart), l3 and l4 (no item fields). */
+static const struct simnic_key_field simnic_key_fields[] = {
+	SIMNIC_KEY_FIELD(eth_dst), SIMNIC_KEY_FIELD(eth_src),
+	SIMNIC_KEY_FIELD(eth_type), SIMNIC_KEY_FIELD(vlan_tci),
+	SIMNIC_KEY_FIELD(vlan_inner_type), SIMNIC_KEY_FIELD(ip_src),
+	SIMNIC_KEY_FIELD(ip_dst), SIMNIC_KEY_FIELD(ip6_vtc_flow),
+	SIMNIC_KEY_FIELD(ip4_frag), SIMNIC_KEY_FIELD(ip_proto),
+	SIMNIC_KEY_FIELD(ip_tos), SIMNIC_KEY_FIELD(ip_ttl),
+	SIMNIC_KEY_FIELD(tcp_data_off), SIMNIC_KEY_FIELD(tcp_flags),
+	SIMNIC_KEY_FIELD(l4_src), SIMNIC_KEY_FIELD(l4_dst),
+	SIMNIC_KEY_FIELD(icmp_type), SIMNIC_KEY_FIELD(icmp_code),
+};
+
+/* A field's last value makes a range unless it is 0 or spec's value. */
+static bool
+simnic_field_is_range(const uint8_t *spec, const uint8_t *last, size_t len)
+{
+	size_t i;
+
+	if (memcmp(spec, last, len) == 0)
+		return false;
+	for (i = 0; i < len; i++)
+		if (last[i] != 0)
+			return true;
+	return false;
+}
+
+/*
+ * "last" (rte_flow): "Field values in last which are either 0 or equal to
+ * the corresponding values in spec are ignored; they do not generate a
+ * range."  The mask applies to both.  Any other value makes a range,
+ * which simnic does not match.  spec and last are each compiled alone,
+ * into a rule of their own, and compared field by field of the key.
+ */
+static int
+simnic_check_last(const struct simnic_parse *p,
+		  const struct simnic_item_desc *desc, const void *mask)
+{
+	const struct rte_flow_item *item = p->item;
+	struct simnic_rule spec_rule, last_rule;
+	struct simnic_parse q = *p;
+	const uint8_t *ks, *kl;
+	unsigned int i;
+	bool range;
+	int ret;
+
+	memset(&spec_rule, 0, sizeof(spec_rule));
+	memset(&last_rule, 0, sizeof(last_rule));
+	q.rule = &spec_rule;
+	ret = desc->compile(&q, item->spec, mask);
+	q.rule = &last_rule;
+	if (ret == 0)
+		ret = desc->compile(&q, item->last, mask);
+	if (ret != 0)
+		return ret;
+
+	ks = (const uint8_t *)&spec_rule.key;
+	kl = (const uint8_t *)&last_rule.key;
+	/* A one-bit field makes a range only from 0 to 1. */
+	range = (last_rule.key.flags & ~spec_rule.key.flags) != 0;
+	for (i = 0; i < RTE_DIM(simnic_key_fields) && !range; i++)
+		range = simnic_field_is_range(ks + simnic_key_fields[i].off,
+					      kl + simnic_key_fields[i].off,
+					      simnic_key_fields[i].len);
+	if (!range)
+		return 0;
+	return simnic_flow_error(p->error, ENOTSUP,
+		RTE_FLOW_ERROR_TYPE_ITEM_LAST, item->last,
+		"%s item: ranges (\"last\") are not supported", desc->name);
+}
+
+/* Compiles an item that has a spec: mask or default mask, and last. */
+static int
+simnic_compile_spec(struct simnic_parse *p,
+		    const struct simnic_item_desc *desc)
+{
+	const struct rte_flow_item *item = p->item;
+	const void *mask = item->mask != NULL ? item->mask : desc->default_mask;
+	int ret;
+
+	if (item->last != NULL) {
+		ret = simnic_check_last(p, desc, mask);
+		if (ret != 0)
+			return ret;
+	}
+	return desc->compile(p, item->spec, mask);
+}
+
 static int
 simnic_parse_item(struct simnic_parse *p, const struct rte_flow_item *item)
 {
 	const struct simnic_item_desc *desc;
-	const void *mask;
+	int ret;
 
 	p->item = item;
 	desc = simnic_item_desc_find(item->type);
@@ -508,10 +859,12 @@ simnic_parse_item(struct simnic_parse *p, const struct rte_flow_item *item)
 			RTE_FLOW_ERROR_TYPE_ITEM, item,
 			"pattern item %s is not supported (supported: ETH, VLAN, IPV4, IPV6, TCP, UDP, SCTP, ICMP, ICMP6, VOID)",
 			simnic_item_type_name(item->type));
-	if (item->last != NULL)
-		return simnic_flow_error(p->error, ENOTSUP,
-			RTE_FLOW_ERROR_TYPE_ITEM_LAST, item->last,
-			"%s item: ranges (\"last\") are not supported",
+	/* rte_flow: "Setting either mask or last without spec is an error." */
+	if (item->spec == NULL && (item->mask != NULL || item->last != NULL))
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM_SPEC, item,
+			"%s item: %s without spec is an error; to match any %s packet, set none of spec, mask and last",
+			desc->name, item->mask != NULL ? "mask" : "last",
 			desc->name);
 	if (desc->layer == SIMNIC_LAYER_VLAN && p->layer == SIMNIC_LAYER_VLAN)
 		return simnic_flow_error(p->error, ENOTSUP,
@@ -525,11 +878,14 @@ simnic_parse_item(struct simnic_parse *p, const struct rte_flow_item *item)
 	p->layer = desc->layer;
 	p->last_item_name = desc->name;
 
-	/* No spec matches any packet of the protocol; mask then is moot. */
+	/* No spec matches any packet of the protocol. */
 	if (item->spec == NULL)
-		return desc->compile(p, NULL, NULL);
-	mask = item->mask != NULL ? item->mask : desc->default_mask;
-	return desc->compile(p, item->spec, mask);
+		ret = desc->compile(p, NULL, NULL);
+	else
+		ret = simnic_compile_spec(p, desc);
+	if (ret == 0)
+		ret = simnic_check_item(p);
+	return ret;
 }
 
 static int
@@ -998,6 +1354,35 @@ simnic_change_end(struct simnic_private *priv)
 	rte_rwlock_write_unlock(&priv->flow_lock);
 }
 
+/*
+ * Devarg insert_latency_us: a real NIC inserts (and removes) a rule
+ * through a command to its firmware, and the call returns once the
+ * hardware has done it.  The calling thread waits here, holding no lock,
+ * so that Rx and other rte_flow calls go on meanwhile (concurrent calls
+ * wait side by side, as with a NIC that takes several commands at once).
+ * An absolute deadline makes the wait at least the latency, signals or
+ * not.
+ */
+static void
+simnic_flow_latency(const struct simnic_private *priv)
+{
+	uint32_t us = priv->caps.insert_latency_us;
+	struct timespec deadline;
+
+	if (us == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += us / 1000000;
+	deadline.tv_nsec += (long)(us % 1000000) * 1000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline,
+			       NULL) == EINTR)
+		;
+}
+
 /* Makes gen ports compute their cached verdicts again. */
 void
 simnic_flow_gen_bump(struct simnic_private *priv)
@@ -1099,6 +1484,8 @@ simnic_flow_create(struct rte_eth_dev *dev,
 				  "no memory for a rule");
 	} else if (simnic_flow_parse(dev, attr, pattern, actions, rule,
 				     error) == 0) {
+		/* The NIC is asked: a rule it refuses costs the wait too. */
+		simnic_flow_latency(priv);
 		simnic_change_begin(priv);
 		flow = simnic_rule_install(priv, rule, error);
 		simnic_change_end(priv);
@@ -1123,6 +1510,18 @@ simnic_flow_stale_handle(struct rte_flow_error *error,
 		"unknown flow handle: destroyed, flushed, or dropped when the port stopped");
 }
 
+static bool
+simnic_flow_handle_valid(struct simnic_private *priv,
+			 const struct rte_flow *flow)
+{
+	bool valid;
+
+	rte_rwlock_read_lock(&priv->flow_lock);
+	valid = simnic_handle_decode(priv, flow) != NULL;
+	rte_rwlock_read_unlock(&priv->flow_lock);
+	return valid;
+}
+
 static int
 simnic_flow_destroy(struct rte_eth_dev *dev, struct rte_flow *flow,
 		    struct rte_flow_error *error)
@@ -1130,6 +1529,13 @@ simnic_flow_destroy(struct rte_eth_dev *dev, struct rte_flow *flow,
 	struct simnic_private *priv = dev->data->dev_private;
 	struct simnic_rule *rule;
 
+	/*
+	 * The rule stays in force while the NIC removes it; a stale handle
+	 * is refused at once, by the driver.
+	 */
+	if (priv->caps.insert_latency_us != 0 &&
+	    simnic_flow_handle_valid(priv, flow))
+		simnic_flow_latency(priv);
 	simnic_change_begin(priv);
 	rule = simnic_handle_decode(priv, flow);
 	if (rule != NULL)
@@ -1171,7 +1577,12 @@ static int
 simnic_flow_flush(struct rte_eth_dev *dev,
 		  struct rte_flow_error *error __rte_unused)
 {
-	simnic_flow_flush_all(dev->data->dev_private);
+	struct simnic_private *priv = dev->data->dev_private;
+
+	/* One command removes them all; nothing to remove, nothing to ask. */
+	if (__atomic_load_n(&priv->n_rules, __ATOMIC_RELAXED) > 0)
+		simnic_flow_latency(priv);
+	simnic_flow_flush_all(priv);
 	return 0;
 }
 
@@ -1243,10 +1654,13 @@ simnic_flow_isolate(struct rte_eth_dev *dev, int set,
 	return 0;
 }
 
+/* "default": no fate action; the frame goes where it would without rules. */
 static const char *
 simnic_fate_name(enum simnic_fate fate)
 {
 	switch (fate) {
+	case SIMNIC_FATE_PASSTHRU:
+		return "passthru";
 	case SIMNIC_FATE_DROP:
 		return "drop";
 	case SIMNIC_FATE_QUEUE:
@@ -1254,7 +1668,7 @@ simnic_fate_name(enum simnic_fate fate)
 	case SIMNIC_FATE_RSS:
 		return "rss";
 	default:
-		return "passthru";
+		return "default";
 	}
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Copyright(c) 2024 The ovs-rteflow authors
+ * Copyright(c) 2026 The ovs-rteflow authors
  */
 
 /*
@@ -13,7 +13,9 @@
  *
  * Priority: the rule with the lowest numeric priority wins.
  * Tie rule: among matching rules of equal priority, the one created first
- * (smallest seq) wins.
+ * (smallest seq) wins.  (priority, seq) orders all rules: a lookup can
+ * also ask for the best match below a given rule, which is how the Rx
+ * path walks on past a PASSTHRU rule.
  *
  * Rules with the same mask and key share one entry, whose list is kept
  * sorted by (priority, seq) so that its head is the entry's best rule.
@@ -637,12 +639,30 @@ simnic_flow_table_remove(struct simnic_flow_table *t, struct simnic_rule *rule)
 		simnic_table_resort(t, i);
 }
 
-/* Returns the rule that applies to a packet with key pkt, or NULL. */
+/* The best of entry e's rules that 'after' beats (any, if after is NULL). */
+static inline struct simnic_rule *
+simnic_entry_first_after(const struct simnic_flow_entry *e,
+			 const struct simnic_rule *after)
+{
+	struct simnic_rule *r = e->rules;
+
+	/* The list is sorted: skip what ranks at or above 'after'. */
+	while (after != NULL && r != NULL && !simnic_rule_beats(after, r))
+		r = r->entry_next;
+	return r;
+}
+
+/*
+ * Returns the rule that applies to a packet with key pkt, or NULL.  With
+ * 'after' (a rule that matched pkt), returns the best matching rule that
+ * 'after' beats instead: the next one in order of precedence.
+ */
 struct simnic_rule *
 simnic_flow_table_lookup(const struct simnic_flow_table *t,
-			 const struct simnic_flow_key *pkt)
+			 const struct simnic_flow_key *pkt,
+			 const struct simnic_rule *after)
 {
-	struct simnic_rule *best = NULL;
+	struct simnic_rule *best = NULL, *r;
 	struct simnic_flow_key masked;
 	uint32_t i;
 
@@ -655,8 +675,11 @@ simnic_flow_table_lookup(const struct simnic_flow_table *t,
 			break;
 		simnic_key_and(&masked, pkt, &st->mask);
 		e = simnic_subtable_find(st, &masked, simnic_key_hash(&masked));
-		if (e != NULL && simnic_rule_beats(e->rules, best))
-			best = e->rules;
+		if (e == NULL)
+			continue;
+		r = simnic_entry_first_after(e, after);
+		if (r != NULL && simnic_rule_beats(r, best))
+			best = r;
 	}
 	return best;
 }

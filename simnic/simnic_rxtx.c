@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Copyright(c) 2024 The ovs-rteflow authors
+ * Copyright(c) 2026 The ovs-rteflow authors
  */
 
 /*
@@ -96,7 +96,7 @@ simnic_csum_fold(uint32_t sum)
  * Rx: the classifier every backend runs.
  *
  * The classifier's verdict on a frame is an "action" word (SIMNIC_META_*
- * bits, plus the index of the rule's counter) with an RSS hash and a mark.
+ * bits, plus where its COUNT counters are) with an RSS hash and a mark.
  * simnic_rx_decide() computes it from the frame's key; simnic_rx_account()
  * and simnic_rx_set_meta() apply it.  On the host clock every frame goes
  * through all three; gen ports on the NIC clock keep the verdict of each
@@ -108,11 +108,20 @@ simnic_csum_fold(uint32_t sum)
 #define SIMNIC_META_FDIR_ID	RTE_BIT32(1)
 #define SIMNIC_META_RSS		RTE_BIT32(2)
 #define SIMNIC_META_OL_MASK	0x7u
-#define SIMNIC_META_MATCH	RTE_BIT32(3)
-#define SIMNIC_META_COUNT	RTE_BIT32(4)
+#define SIMNIC_META_MATCH	RTE_BIT32(3)	/* some rule matched */
+#define SIMNIC_META_COUNT	RTE_BIT32(4)	/* counters to add to */
 #define SIMNIC_META_DROP	RTE_BIT32(5)
-/* Rule indexes are below SIMNIC_MAX_RULES_LIMIT, 2^24: they fit above. */
+/* A terminating rule matched: not PASSTHRU rules only, nor none. */
+#define SIMNIC_META_FATE	RTE_BIT32(6)
+/* COUNT: the number above is a count list's offset, not a rule index. */
+#define SIMNIC_META_COUNT_LIST	RTE_BIT32(7)
+/*
+ * Rule indexes are below SIMNIC_MAX_RULES_LIMIT, 2^24, and count list
+ * offsets below SIMNIC_COUNT_LISTS_MAX: they fit above.
+ */
 #define SIMNIC_META_RULE_SHIFT	8
+#define SIMNIC_COUNT_LISTS_MAX	(1u << (32 - SIMNIC_META_RULE_SHIFT))
+#define SIMNIC_COUNT_LISTS_MIN	64u
 
 _Static_assert(SIMNIC_MAX_RULES_LIMIT <= (1u << (32 - SIMNIC_META_RULE_SHIFT)),
 	       "rule indexes do not fit in a verdict");
@@ -141,44 +150,163 @@ struct simnic_rx_meta {
 	uint32_t gen;
 	uint32_t rss;		/* mbuf->hash.rss */
 	uint32_t mark;		/* mbuf->hash.fdir.hi */
-	uint32_t action;	/* SIMNIC_META_*, rule index above */
+	uint32_t action;	/* SIMNIC_META_*, rule index or list above */
 };
 
 #define SIMNIC_META_EPOCH_SPAN	(UINT64_C(1) << 31)
 
-/* The verdict on a frame with key 'key', which 'rule' (or none) matches. */
-static inline uint32_t
-simnic_rx_decide(const struct simnic_private *priv,
-		 const struct simnic_flow_key *key,
-		 const struct simnic_rule *rule, uint32_t *rss, uint32_t *mark)
+/*
+ * What simnic_rx_decide() does with the COUNT actions it meets: add to
+ * the counters at once (host clock: the frame is at hand), or record them
+ * in the verdict, to be applied to every frame of the flow (NIC clock):
+ * one rule's index in the action word, or, for several (PASSTHRU rules),
+ * a list [n, index, ...] in the queue's count lists.
+ */
+struct simnic_rx_counts {
+	uint32_t len;		/* at once: the frame's length */
+	bool record;
+	bool full;		/* record: no room for the list */
+	uint32_t n;		/* record: rules met so far */
+	uint32_t first;		/* record: the first one's index */
+};
+
+static inline void
+simnic_rx_count_rule(struct simnic_rxq *rxq, uint32_t index, uint32_t len)
 {
+	rxq->counters[index].hits++;
+	rxq->counters[index].bytes += len;
+}
+
+/* Makes room for n more entries in the queue's count lists. */
+static bool
+simnic_count_lists_reserve(struct simnic_rxq *rxq, uint32_t n)
+{
+	uint32_t need = rxq->n_count_lists + n, size;
+	uint32_t *lists;
+
+	if (need <= rxq->count_lists_size)
+		return true;
+	if (need > SIMNIC_COUNT_LISTS_MAX)
+		return false;
+	size = RTE_MAX(RTE_MAX(need, 2 * rxq->count_lists_size),
+		       SIMNIC_COUNT_LISTS_MIN);
+	size = RTE_MIN(size, SIMNIC_COUNT_LISTS_MAX);
+	lists = realloc(rxq->count_lists, (size_t)size * sizeof(*lists));
+	if (lists == NULL)
+		return false;
+	rxq->count_lists = lists;
+	rxq->count_lists_size = size;
+	return true;
+}
+
+/* Applies the COUNT action of the rule with handle slot 'index'. */
+static inline void
+simnic_rx_counts_add(struct simnic_rxq *rxq, struct simnic_rx_counts *c,
+		     uint32_t index)
+{
+	uint32_t base = rxq->n_count_lists;
+
+	if (!c->record) {
+		simnic_rx_count_rule(rxq, index, c->len);
+		return;
+	}
+	/* The list is written after those in use, committed at the end. */
+	if (c->n == 0) {
+		c->first = index;
+	} else if (!c->full && simnic_count_lists_reserve(rxq, c->n + 2)) {
+		rxq->count_lists[base + 1] = c->first;
+		rxq->count_lists[base + 1 + c->n] = index;
+	} else {
+		c->full = true;
+	}
+	c->n++;
+}
+
+/* The action bits that record the COUNT rules met (none: at once). */
+static inline uint32_t
+simnic_rx_counts_action(struct simnic_rxq *rxq,
+			const struct simnic_rx_counts *c)
+{
+	uint32_t base = rxq->n_count_lists;
+
+	if (!c->record || c->n == 0 || c->full)
+		return 0;
+	if (c->n == 1)
+		return SIMNIC_META_COUNT | c->first << SIMNIC_META_RULE_SHIFT;
+	rxq->count_lists[base] = c->n;
+	rxq->n_count_lists += c->n + 1;
+	return SIMNIC_META_COUNT | SIMNIC_META_COUNT_LIST |
+	       base << SIMNIC_META_RULE_SHIFT;
+}
+
+/*
+ * The verdict on a frame with key 'key': its RSS hash and what the rules
+ * do to it.  Matching rules apply in order of precedence, each with its
+ * COUNT, MARK and FLAG, down to the first terminating one: a PASSTHRU
+ * rule leaves the frame to the rules after it (rte_flow: PASSTHRU "makes
+ * a flow rule non-terminating").  The fate is the last rule's, *fate that
+ * rule (NULL: none, only PASSTHRU rules or no rule matched).  Of several
+ * MARKs the last one met stays, as a later action overrides an earlier
+ * one; FLAG sets RTE_MBUF_F_RX_FDIR alone and keeps an earlier mark.
+ * COUNT goes as 'c' says (see struct simnic_rx_counts).
+ */
+static inline uint32_t
+simnic_rx_decide(struct simnic_rxq *rxq, const struct simnic_flow_key *key,
+		 struct simnic_rx_counts *c, uint32_t *rss, uint32_t *mark,
+		 const struct simnic_rule **fate)
+{
+	const struct simnic_private *priv = rxq->priv;
+	const struct simnic_rule *rule = NULL;
 	uint32_t action = 0;
 
 	*rss = 0;
 	*mark = 0;
+	*fate = NULL;
 	if (priv->rss_hash_on && simnic_rss_hash(priv->rss, key, rss))
 		action |= SIMNIC_META_RSS;
-	if (rule == NULL)
-		return action;
-	action |= SIMNIC_META_MATCH;
-	if (rule->has_count)
-		action |= SIMNIC_META_COUNT |
-			  rule->handle_index << SIMNIC_META_RULE_SHIFT;
-	if (rule->fate == SIMNIC_FATE_DROP)
-		action |= SIMNIC_META_DROP;
-	if (rule->has_mark) {
-		action |= SIMNIC_META_FDIR | SIMNIC_META_FDIR_ID;
-		*mark = rule->mark_id;
-	} else if (rule->has_flag) {
-		action |= SIMNIC_META_FDIR;
+	while ((rule = simnic_flow_table_lookup(priv->flow_table, key,
+						rule)) != NULL) {
+		action |= SIMNIC_META_MATCH;
+		if (rule->has_count)
+			simnic_rx_counts_add(rxq, c, rule->handle_index);
+		if (rule->has_mark) {
+			action |= SIMNIC_META_FDIR | SIMNIC_META_FDIR_ID;
+			*mark = rule->mark_id;
+		} else if (rule->has_flag) {
+			action |= SIMNIC_META_FDIR;
+		}
+		if (rule->fate != SIMNIC_FATE_PASSTHRU) {
+			action |= SIMNIC_META_FATE;
+			if (rule->fate == SIMNIC_FATE_DROP)
+				action |= SIMNIC_META_DROP;
+			*fate = rule;
+			break;
+		}
 	}
-	return action;
+	return action | simnic_rx_counts_action(rxq, c);
+}
+
+/* Adds a frame of 'len' bytes to the counters a verdict records. */
+static inline void
+simnic_rx_count_recorded(struct simnic_rxq *rxq, uint32_t action,
+			 uint32_t len)
+{
+	uint32_t at = action >> SIMNIC_META_RULE_SHIFT, i;
+	const uint32_t *list;
+
+	if (likely(!(action & SIMNIC_META_COUNT_LIST))) {
+		simnic_rx_count_rule(rxq, at, len);
+		return;
+	}
+	list = &rxq->count_lists[at];
+	for (i = 1; i <= list[0]; i++)
+		simnic_rx_count_rule(rxq, list[i], len);
 }
 
 /*
  * Counts a frame of 'len' bytes under verdict 'action' in the queue's
- * statistics and the rule's counter; false when the frame is dropped.
- * The caller holds rxq->lock.
+ * statistics and the counters it records; false when the frame is
+ * dropped.  The caller holds rxq->lock.
  */
 static inline bool
 simnic_rx_account(struct simnic_rxq *rxq, uint32_t action, uint32_t len,
@@ -186,20 +314,18 @@ simnic_rx_account(struct simnic_rxq *rxq, uint32_t action, uint32_t len,
 {
 	if (action & SIMNIC_META_MATCH) {
 		rxq->flow_hits++;
-		if (action & SIMNIC_META_COUNT) {
-			uint32_t rule = action >> SIMNIC_META_RULE_SHIFT;
-
-			rxq->counters[rule].hits++;
-			rxq->counters[rule].bytes += len;
-		}
-		if (!(action & SIMNIC_META_DROP))
-			return true;
+		if (action & SIMNIC_META_COUNT)
+			simnic_rx_count_recorded(rxq, action, len);
 	} else {
 		rxq->flow_misses++;
-		/* Isolated: only traffic that rules ask for. */
-		if (!isolated)
-			return true;
 	}
+	/*
+	 * Isolated: only traffic that a rule takes.  A frame that PASSTHRU
+	 * rules alone matched was left to further rules: there are none.
+	 */
+	if (!(action & SIMNIC_META_DROP) &&
+	    (!isolated || (action & SIMNIC_META_FATE)))
+		return true;
 	rxq->flow_drops++;
 	return false;
 }
@@ -284,20 +410,21 @@ simnic_rx_classify(struct simnic_rxq *rxq, struct rte_mbuf **pkts,
 	simnic_rxq_lock(rxq);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct simnic_rule *rule;
+		struct simnic_rx_counts counts = { .len = m->pkt_len };
+		const struct simnic_rule *fate;
 		uint32_t action, rss, mark;
 
 		simnic_flow_key_extract(m, &key);
-		rule = simnic_flow_table_lookup(priv->flow_table, &key);
-		action = simnic_rx_decide(priv, &key, rule, &rss, &mark);
+		action = simnic_rx_decide(rxq, &key, &counts, &rss, &mark,
+					  &fate);
 		if (!simnic_rx_account(rxq, action, m->pkt_len, isolated)) {
 			rte_pktmbuf_free(m);
 			continue;
 		}
 		simnic_rx_set_meta(m, action, rss, mark);
-		if (rule != NULL && rule->fate >= SIMNIC_FATE_QUEUE &&
+		if (fate != NULL && fate->fate >= SIMNIC_FATE_QUEUE &&
 		    rxq->steer != NULL &&
-		    simnic_rx_steer(rxq, m, rule, &key))
+		    simnic_rx_steer(rxq, m, fate, &key))
 			continue;
 		pkts[kept++] = m;
 	}
@@ -415,6 +542,10 @@ simnic_rxq_free_common(struct simnic_rxq *rxq)
 	free(rxq->meta);
 	rxq->meta = NULL;
 	rxq->n_meta = 0;
+	free(rxq->count_lists);
+	rxq->count_lists = NULL;
+	rxq->n_count_lists = 0;
+	rxq->count_lists_size = 0;
 	if (rxq->steer != NULL) {
 		while (rte_ring_dequeue(rxq->steer, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
@@ -545,20 +676,29 @@ simnic_rx_gen_host(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 /*
  * NIC clock: the flow's cached verdict, valid for generation 'gen'.  A
- * stale one is computed again from the frame, which m already holds.
+ * stale one is computed again from the frame, which m already holds.  A
+ * verdict whose COUNT list finds no room (no memory) is applied to this
+ * frame alone, its counters added to at once: it stays stale, and the
+ * flow's next frame is classified again.
  */
 static void
 simnic_rx_meta_refresh(struct simnic_rxq *rxq, struct simnic_rx_meta *e,
 		       const struct rte_mbuf *m, uint32_t gen)
 {
-	const struct simnic_private *priv = rxq->priv;
-	const struct simnic_rule *rule;
+	struct simnic_rx_counts record = { .record = true };
+	struct simnic_rx_counts now = { .len = m->pkt_len };
+	const struct simnic_rule *fate;
 	struct simnic_flow_key key;
 
 	simnic_flow_key_extract(m, &key);
-	rule = simnic_flow_table_lookup(priv->flow_table, &key);
-	e->action = simnic_rx_decide(priv, &key, rule, &e->rss, &e->mark);
-	e->gen = gen;
+	e->action = simnic_rx_decide(rxq, &key, &record, &e->rss, &e->mark,
+				     &fate);
+	if (likely(!record.full)) {
+		e->gen = gen;
+		return;
+	}
+	e->action = simnic_rx_decide(rxq, &key, &now, &e->rss, &e->mark,
+				     &fate);
 }
 
 /*
@@ -576,6 +716,11 @@ simnic_rx_meta_sync(struct simnic_rxq *rxq)
 		for (i = 0; i < rxq->n_meta; i++)
 			rxq->meta[i].gen = (uint32_t)(gen - 1);
 		rxq->meta_epoch = gen;
+	}
+	/* Count lists of older generations belong to stale verdicts. */
+	if (unlikely(rxq->count_lists_gen != gen)) {
+		rxq->n_count_lists = 0;
+		rxq->count_lists_gen = gen;
 	}
 	return (uint32_t)gen;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Copyright(c) 2024 The ovs-rteflow authors
+ * Copyright(c) 2026 The ovs-rteflow authors
  */
 
 /*
@@ -15,7 +15,8 @@
  *   flow_hits             received frames that matched a rule
  *   flow_misses           received frames that matched none
  *   flow_drops            frames dropped by a DROP rule, or by isolated
- *                         mode for lack of a rule
+ *                         mode for lack of a terminating rule (no rule
+ *                         matched, or PASSTHRU rules only)
  *   flow_steered          frames a QUEUE or RSS rule moved to another Rx
  *                         queue (peer and iface ports)
  */

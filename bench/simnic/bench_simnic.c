@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Copyright(c) 2024 The ovs-rteflow authors
+ * Copyright(c) 2026 The ovs-rteflow authors
  */
 
 /*

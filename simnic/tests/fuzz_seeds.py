@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-# Copyright(c) 2024 The ovs-rteflow authors
+# Copyright(c) 2026 The ovs-rteflow authors
 """Writes a small seed corpus for fuzz_flow_parse into the directory given.
 
 Each seed is a list of commands in the encoding that fuzz_flow_parse.c
@@ -205,6 +205,70 @@ SEEDS = {
                                  ports(0xffff, 0xffff) + bytes(8))],
              [action('COUNT'), action('FLAG')]) +
         traffic(frame4(SCTP, ports(7, 9) + bytes(8)))),
+    # PASSTHRU chains: several COUNT rules per frame (count lists on the
+    # gen port's cached verdicts), marks overridden, a DROP at the end,
+    # isolated mode with PASSTHRU rules alone.
+    'passthru_chain': (
+        rule([item('ETH')],
+             [action('MARK', struct.pack('<I', 1)), action('COUNT'),
+              action('PASSTHRU')]) +
+        rule([item('IPV4'), item('UDP', ports(0, 2000) + bytes(4),
+                                 ports(0, 0xffff) + bytes(4))],
+             [action('COUNT'), action('DROP')], priority=1) +
+        rule([item('ETH')],
+             [action('FLAG'), action('COUNT'), action('PASSTHRU')],
+             priority=2) +
+        rule([item('IPV4')],
+             [action('MARK', struct.pack('<I', 2)),
+              action('QUEUE', struct.pack('<H', 3))], priority=3) +
+        traffic(frame4(UDP, udp(dport=2000))) +
+        traffic(frame4(UDP, udp(dport=2001))) +
+        destroy(1) + traffic(frame4(UDP, udp(dport=2000))) +
+        destroy(3) + isolate(1) + traffic(frame4(UDP, udp())) +
+        isolate(0)),
+    # "last" that makes no range (equal, zero, equal under the mask) is
+    # accepted; a range, a flag from 0 to 1, is not.
+    'last_ignored': (
+        rule([item('IPV4', ipv4_hdr(src=ip4(10, 0, 0, 1),
+                                    dst=ip4(10, 0, 0, 2)), None,
+                   ipv4_hdr(src=ip4(10, 0, 0, 1), dst=ip4(10, 0, 0, 2)))],
+             [action('MARK', struct.pack('<I', 1))]) +
+        rule([item('IPV4', ipv4_hdr(src=ip4(10, 0, 0, 1)),
+                   ipv4_hdr(src=b'\xff\xff\xff\x00'),
+                   ipv4_hdr(src=ip4(10, 0, 0, 9))),
+              item('UDP', ports(1000, 2000) + bytes(4), None, bytes(8))],
+             [action('COUNT')], priority=1) +
+        rule([item('ETH', bytes(14) + struct.pack('<I', 0),
+                   bytes(14) + struct.pack('<I', 1),
+                   bytes(14) + struct.pack('<I', 1))], [action('COUNT')]) +
+        traffic(frame4(UDP, udp()))),
+    # Mask or last without spec: refused.
+    'without_spec': (
+        rule([item('ETH'), item('IPV4', None, ipv4_hdr(src=ONES4))],
+             [action('COUNT')]) +
+        rule([item('IPV4'), item('UDP', None, None, ports(1, 2) + bytes(4))],
+             [action('COUNT')])),
+    # Items that contradict earlier ones, and lookalikes that can match.
+    'contradictions': (
+        rule([item('IPV6', ipv6_hdr(proto=UDP), ipv6_hdr(proto=0xff)),
+              item('TCP')], [action('COUNT')]) +
+        rule([item('ETH', bytes(12) + struct.pack('>H', 0x0800),
+                   bytes(12) + b'\xff\xff'), item('IPV6')],
+             [action('COUNT')]) +
+        rule([item('ETH'),
+              item('VLAN', struct.pack('>HH', 0, 0x86dd) + bytes(4),
+                   struct.pack('>HH', 0, 0xffff) + bytes(4)),
+              item('IPV4')], [action('COUNT')]) +
+        rule([item('IPV4', ipv4_hdr(frag=100), ipv4_hdr(frag=0x1fff)),
+              item('UDP')], [action('COUNT')]) +
+        rule([item('IPV6', ipv6_hdr(proto=44), ipv6_hdr(proto=0xff)),
+              item('UDP')], [action('MARK', struct.pack('<I', 44))]) +
+        rule([item('ETH'),
+              item('VLAN', struct.pack('>HH', 0, 0x8100) +
+                   struct.pack('<I', 1),
+                   struct.pack('>HH', 0, 0xffff) + struct.pack('<I', 1)),
+              item('IPV4')], [action('MARK', struct.pack('<I', 88))]) +
+        traffic(frame6(44, bytes([UDP, 0, 0, 1, 0, 0, 0, 7]) + udp()))),
 }
 
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Copyright(c) 2024 The ovs-rteflow authors
+ * Copyright(c) 2026 The ovs-rteflow authors
  */
 
 /*
@@ -35,6 +35,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -471,6 +472,71 @@ static const struct rte_flow_action actions_mark1[] = {
 	{ .type = RTE_FLOW_ACTION_TYPE_END },
 };
 static const struct rte_flow_item pattern_any[] = { ITEM_END };
+
+/* The message of the refusal of an ingress rule with actions_mark1. */
+static const char *
+error_message_of(uint16_t port, const struct rte_flow_item pattern[])
+{
+	struct rte_flow_attr attr = { .ingress = 1 };
+	struct rte_flow_error error;
+
+	memset(&error, 0, sizeof(error));
+	assert_int_not_equal(rte_flow_validate(port, &attr, pattern,
+					       actions_mark1, &error), 0);
+	assert_non_null(error.message);
+	return error.message;
+}
+
+/* A rule's COUNT hits. */
+static uint64_t
+rule_hits(uint16_t port, struct rte_flow *flow)
+{
+	static const struct rte_flow_action count_action[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	struct rte_flow_query_count count;
+	struct rte_flow_error error;
+
+	memset(&count, 0, sizeof(count));
+	assert_int_equal(rte_flow_query(port, flow, count_action, &count,
+					&error), 0);
+	return count.hits;
+}
+
+/* What rte_flow_dev_dump says of one rule; free() it. */
+static char *
+rule_dump(uint16_t port, struct rte_flow *flow)
+{
+	struct rte_flow_error error;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	assert_non_null(f);
+	assert_int_equal(rte_flow_dev_dump(port, flow, f, &error), 0);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+static void
+expect_in_dump(uint16_t port, struct rte_flow *flow, const char *what)
+{
+	char *text = rule_dump(port, flow);
+
+	if (strstr(text, what) == NULL)
+		fail_msg("no '%s' in the dump '%s'", what, text);
+	free(text);
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
 
 /* Fixture: rules on port_b start from nothing. */
 static int
@@ -1137,6 +1203,103 @@ test_action_queue_rss_passthru(void **state __rte_unused)
 		       RTE_FLOW_ERROR_TYPE_ACTION_CONF, &a_xor_rss[0]);
 }
 
+/*
+ * PASSTHRU makes a rule non-terminating: the lookup goes on to the best
+ * matching rule below it.  Each rule met counts the frame; the last one
+ * decides its fate; of their marks, the last one met stays.
+ */
+static void
+test_passthru(void **state __rte_unused)
+{
+	struct rte_flow_item_udp udp = { .hdr.dst_port = RTE_BE16(2000) };
+	struct rte_flow_item_udp umask = { .hdr.dst_port = RTE_BE16(0xffff) };
+	struct rte_flow_item p_2000[] = { ITEM(UDP, &udp, &umask), ITEM_END };
+	struct rte_flow_action_mark m1 = { .id = 1 };
+	struct rte_flow_action a_mark_count_pass[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &m1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_PASSTHRU },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_action a_count_drop[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_DROP },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_action a_flag_count_pass[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_FLAG },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_PASSTHRU },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_action a_count_pass[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_PASSTHRU },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_error error;
+	struct rte_flow *pass, *drop, *mark2, *flag, *chain[3];
+	uint64_t hits = xstat(port_b, "flow_hits");
+	uint64_t drops = xstat(port_b, "flow_drops");
+	struct pkt p = udp4(), other = udp4();
+	int i;
+
+	other.dport = 2001;
+	/* The DROP rule below the PASSTHRU rule still sees its frames. */
+	pass = create_rule(port_b, 0, pattern_any, a_mark_count_pass);
+	drop = create_rule(port_b, 1, p_2000, a_count_drop);
+	assert_int_equal(rx_mark(&p), RX_DROPPED);
+	/* No rule below: delivered as without rules, with the mark. */
+	assert_int_equal(rx_mark(&other), 1);
+	assert_int_equal(rule_hits(port_b, pass), 2);
+	assert_int_equal(rule_hits(port_b, drop), 1);
+	assert_int_equal(xstat(port_b, "flow_hits"), hits + 2);
+	assert_int_equal(xstat(port_b, "flow_drops"), drops + 1);
+	expect_in_dump(port_b, pass, "fate passthru mark 1 hits 2");
+	expect_in_dump(port_b, drop, "fate drop hits 1");
+
+	/* Of two marks, the last one met; FLAG keeps an earlier mark. */
+	assert_int_equal(rte_flow_destroy(port_b, drop, &error), 0);
+	mark2 = mark_rule(port_b, 2, pattern_any, 2);
+	expect_in_dump(port_b, mark2, "fate default mark 2");
+	assert_int_equal(rx_mark(&p), 2);
+	assert_int_equal(rte_flow_destroy(port_b, mark2, &error), 0);
+	flag = create_rule(port_b, 3, pattern_any, a_flag_count_pass);
+	assert_int_equal(rx_mark(&p), 1);
+	assert_int_equal(rte_flow_destroy(port_b, pass, &error), 0);
+	assert_int_equal(rx_mark(&p), RX_FLAGGED);
+	mark_rule(port_b, 4, pattern_any, 7);
+	assert_int_equal(rx_mark(&p), 7);
+	assert_int_equal(rule_hits(port_b, flag), 3);
+	flush_b(NULL);
+
+	/*
+	 * Isolated: a frame that PASSTHRU rules alone match was left to
+	 * rules that do not exist: dropped, but counted and a hit.
+	 */
+	pass = create_rule(port_b, 0, pattern_any, a_mark_count_pass);
+	assert_int_equal(rte_flow_isolate(port_b, 1, &error), 0);
+	assert_int_equal(rx_mark(&p), RX_DROPPED);
+	mark_rule(port_b, 1, p_2000, 9);
+	assert_int_equal(rx_mark(&p), 9);
+	assert_int_equal(rx_mark(&other), RX_DROPPED);
+	assert_int_equal(rule_hits(port_b, pass), 3);
+	assert_int_equal(rte_flow_isolate(port_b, 0, &error), 0);
+	assert_int_equal(rx_mark(&other), 1);
+	flush_b(NULL);
+
+	/* A chain of equal priorities: in order of creation, all counted. */
+	for (i = 0; i < 3; i++)
+		chain[i] = create_rule(port_b, 5, pattern_any, a_count_pass);
+	mark_rule(port_b, 5, p_2000, 3);
+	assert_int_equal(rx_mark(&p), 3);
+	assert_int_equal(rx_mark(&other), RX_PLAIN);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(rule_hits(port_b, chain[i]), 2);
+	/* A terminating rule of equal priority created first ends it. */
+	flush_b(NULL);
+	mark_rule(port_b, 5, p_2000, 4);
+	chain[0] = create_rule(port_b, 5, pattern_any, a_count_pass);
+	assert_int_equal(rx_mark(&p), 4);
+	assert_int_equal(rule_hits(port_b, chain[0]), 0);
+}
+
 /* Tests: refusals. */
 
 static void
@@ -1225,6 +1388,239 @@ test_error_items(void **state __rte_unused)
 		&(struct rte_flow_attr){ .ingress = 1 },
 		(struct rte_flow_item[]){ ITEM(IPV4, &ip, NULL), ITEM_END },
 		actions_mark1, &error), 0);
+}
+
+/*
+ * "last": a field whose last value (masked) is 0 or spec's makes no range
+ * and is ignored; any other value is a range, refused.  Accepted rules
+ * match exactly what spec alone matches.
+ */
+static void
+test_item_last(void **state __rte_unused)
+{
+	struct rte_flow_item_ipv4 spec = {
+		.hdr.src_addr = RTE_BE32(RTE_IPV4(10, 0, 0, 1)),
+		.hdr.dst_addr = RTE_BE32(RTE_IPV4(10, 0, 0, 2)) };
+	struct rte_flow_item_ipv4 zero = { .hdr.src_addr = 0 };
+	struct rte_flow_item_ipv4 src_only = {
+		.hdr.src_addr = RTE_BE32(RTE_IPV4(10, 0, 0, 1)) };
+	struct rte_flow_item_ipv4 ttl_too = spec;
+	struct rte_flow_item_ipv4 higher = spec;
+	struct rte_flow_item_ipv4 lower = spec;
+	struct rte_flow_item_ipv4 m24 = {
+		.hdr.src_addr = RTE_BE32(0xffffff00),
+		.hdr.dst_addr = RTE_BE32(0xffffffff) };
+	struct rte_flow_item_eth untagged = { .has_vlan = 0 };
+	struct rte_flow_item_eth tagged = { .has_vlan = 1 };
+	struct rte_flow_item_eth has_vlan_mask = { .has_vlan = 1 };
+	const struct rte_flow_item_ipv4 *ignored[] = {
+		&spec, &zero, &src_only, &ttl_too };
+	struct rte_flow_item pattern[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_IPV4, .spec = &spec },
+		ITEM_END };
+	struct rte_flow_item p_vlan_range[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH, .spec = &untagged,
+		  .last = &tagged, .mask = &has_vlan_mask }, ITEM_END };
+	struct pkt p = udp4(), other = udp4();
+	unsigned int i;
+
+	other.ip4_src = RTE_IPV4(10, 0, 0, 3);
+	/* TTL is outside IPV4's default mask: its "range" is masked out. */
+	ttl_too.hdr.time_to_live = 9;
+	higher.hdr.src_addr = RTE_BE32(RTE_IPV4(10, 0, 0, 9));
+	lower.hdr.src_addr = RTE_BE32(RTE_IPV4(9, 0, 0, 1));
+	for (i = 0; i < RTE_DIM(ignored); i++) {
+		pattern[0].last = ignored[i];
+		mark_rule(port_b, 0, pattern, i + 1);
+		assert_int_equal(rx_mark(&p), i + 1);
+		assert_int_equal(rx_mark(&other), RX_PLAIN);
+		flush_b(NULL);
+	}
+	/* 10.0.0.9 is 10.0.0.1 under a /24 mask: no range either. */
+	pattern[0].last = &higher;
+	pattern[0].mask = &m24;
+	mark_rule(port_b, 0, pattern, 24);
+	assert_int_equal(rx_mark(&other), 24);
+	flush_b(NULL);
+
+	/* Real ranges: up, down (nonzero below spec), a flag from 0 to 1. */
+	pattern[0].mask = NULL;
+	expect_refusal(port_b, pattern, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM_LAST, &higher);
+	pattern[0].last = &lower;
+	expect_refusal(port_b, pattern, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM_LAST, &lower);
+	expect_refusal(port_b, p_vlan_range, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM_LAST, &tagged);
+	assert_int_equal(xstat(port_b, "rules_installed"), 0);
+}
+
+/* rte_flow: "Setting either mask or last without spec is an error." */
+static void
+test_item_mask_without_spec(void **state __rte_unused)
+{
+	struct rte_flow_item_ipv4 net = {
+		.hdr.src_addr = RTE_BE32(0xff000000) };
+	struct rte_flow_item p_mask[] = {
+		ITEM(ETH, NULL, NULL),
+		{ .type = RTE_FLOW_ITEM_TYPE_IPV4, .mask = &net }, ITEM_END };
+	struct rte_flow_item p_last[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_IPV4, .last = &net }, ITEM_END };
+	struct rte_flow_item p_none[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL), ITEM_END };
+	struct rte_flow_error error;
+
+	expect_refusal(port_b, p_mask, actions_mark1, EINVAL,
+		       RTE_FLOW_ERROR_TYPE_ITEM_SPEC, &p_mask[1]);
+	assert_non_null(strstr(error_message_of(port_b, p_mask),
+			       "mask without spec"));
+	expect_refusal(port_b, p_last, actions_mark1, EINVAL,
+		       RTE_FLOW_ERROR_TYPE_ITEM_SPEC, &p_last[0]);
+	/* Neither: any IPv4 packet. */
+	assert_int_equal(rte_flow_validate(port_b,
+		&(struct rte_flow_attr){ .ingress = 1 }, p_none,
+		actions_mark1, &error), 0);
+}
+
+/*
+ * Items that contradict what earlier ones pin (EtherType, IP protocol,
+ * fragments), fully or in masked bits, are refused with the offending
+ * item as cause: no frame could match.  Their lookalikes that some frame
+ * can match are accepted, and match.
+ */
+static void
+test_item_contradictions(void **state __rte_unused)
+{
+	struct rte_flow_item_eth e_ip4 = {
+		.hdr.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
+	struct rte_flow_item_eth e_ip6 = {
+		.hdr.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6) };
+	struct rte_flow_item_eth e_arp = {
+		.hdr.ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP) };
+	struct rte_flow_item_eth e_tpid = {
+		.hdr.ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN) };
+	struct rte_flow_item_eth e_86xx = {
+		.hdr.ether_type = RTE_BE16(0x8600) };
+	struct rte_flow_item_eth e_8xxx = {
+		.hdr.ether_type = RTE_BE16(0x8000) };
+	struct rte_flow_item_eth e_tagged_ip4 = {
+		.hdr.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4),
+		.has_vlan = 1 };
+	struct rte_flow_item_eth type_mask = {
+		.hdr.ether_type = RTE_BE16(0xffff) };
+	struct rte_flow_item_eth type_hi_mask = {
+		.hdr.ether_type = RTE_BE16(0xff00) };
+	struct rte_flow_item_eth type_top_mask = {
+		.hdr.ether_type = RTE_BE16(0xf000) };
+	struct rte_flow_item_eth type_vlan_mask = {
+		.hdr.ether_type = RTE_BE16(0xffff), .has_vlan = 1 };
+	struct rte_flow_item_vlan v_ip6 = {
+		.hdr.eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV6) };
+	struct rte_flow_item_vlan v_tpid = {
+		.hdr.eth_proto = RTE_BE16(RTE_ETHER_TYPE_VLAN),
+		.has_more_vlan = 1 };
+	struct rte_flow_item_vlan v_ip4_more = {
+		.hdr.eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV4),
+		.has_more_vlan = 1 };
+	struct rte_flow_item_vlan inner_mask = {
+		.hdr.eth_proto = RTE_BE16(0xffff), .has_more_vlan = 1 };
+	struct rte_flow_item_ipv4 i4_udp = { .hdr.next_proto_id = 0x10 };
+	struct rte_flow_item_ipv4 i4_proto_hi = { .hdr.next_proto_id = 0xf0 };
+	struct rte_flow_item_ipv4 i4_later_frag = {
+		.hdr.fragment_offset = RTE_BE16(100) };
+	struct rte_flow_item_ipv4 i4_frag_mask = {
+		.hdr.fragment_offset = RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK) };
+	struct rte_flow_item_ipv6 i6_udp = { .hdr.proto = IPPROTO_UDP };
+	struct rte_flow_item_ipv6 i6_frag = { .hdr.proto = IPPROTO_FRAGMENT };
+	struct rte_flow_item_ipv6 i6_udp_frag = {
+		.hdr.proto = IPPROTO_UDP, .has_frag_ext = 1 };
+	struct rte_flow_item_ipv6 i6_mask = {
+		.hdr.proto = 0xff, .has_frag_ext = 1 };
+	struct rte_flow_item_ipv6 i6_proto_mask = { .hdr.proto = 0xff };
+	struct {
+		struct rte_flow_item pattern[4];
+		int cause;	/* the offending item */
+	} bad[] = {
+		{ { ITEM(IPV6, &i6_udp, &i6_proto_mask), ITEM(TCP, NULL, NULL),
+		    ITEM_END }, 1 },
+		{ { ITEM(ETH, &e_ip4, &type_mask), ITEM(IPV6, NULL, NULL),
+		    ITEM_END }, 1 },
+		{ { ITEM(ETH, NULL, NULL), ITEM(VLAN, &v_ip6, &inner_mask),
+		    ITEM(IPV4, NULL, NULL), ITEM_END }, 2 },
+		{ { ITEM(ETH, &e_ip4, &type_mask), ITEM(VLAN, NULL, NULL),
+		    ITEM_END }, 1 },
+		{ { ITEM(IPV4, &i4_udp, &i4_proto_hi), ITEM(TCP, NULL, NULL),
+		    ITEM_END }, 1 },
+		{ { ITEM(ETH, &e_arp, &type_mask), ITEM(UDP, NULL, NULL),
+		    ITEM_END }, 1 },
+		{ { ITEM(ETH, &e_ip6, &type_mask), ITEM(ICMP, NULL, NULL),
+		    ITEM_END }, 1 },
+		{ { ITEM(ETH, &e_86xx, &type_hi_mask), ITEM(IPV4, NULL, NULL),
+		    ITEM_END }, 1 },
+		{ { ITEM(IPV6, &i6_udp_frag, &i6_mask), ITEM_END }, 0 },
+		{ { ITEM(VLAN, &v_ip4_more, &inner_mask), ITEM_END }, 0 },
+		{ { ITEM(ETH, &e_tagged_ip4, &type_vlan_mask), ITEM_END }, 0 },
+		{ { ITEM(IPV4, &i4_later_frag, &i4_frag_mask),
+		    ITEM(UDP, NULL, NULL), ITEM_END }, 1 },
+	};
+	struct rte_flow_item p_frag6[] = {
+		ITEM(IPV6, &i6_frag, &i6_proto_mask), ITEM(UDP, NULL, NULL),
+		ITEM_END };
+	struct rte_flow_item p_tagged4[] = {
+		ITEM(ETH, &e_tpid, &type_mask), ITEM(IPV4, NULL, NULL),
+		ITEM_END };
+	struct rte_flow_item p_qinq4[] = {
+		ITEM(ETH, NULL, NULL), ITEM(VLAN, &v_tpid, &inner_mask),
+		ITEM(IPV4, NULL, NULL), ITEM_END };
+	struct rte_flow_item p_proto_hi[] = {
+		ITEM(IPV4, &i4_udp, &i4_proto_hi), ITEM(UDP, NULL, NULL),
+		ITEM_END };
+	struct rte_flow_item p_ip6_udp[] = {
+		ITEM(ETH, &e_ip6, &type_mask), ITEM(UDP, NULL, NULL),
+		ITEM_END };
+	struct rte_flow_item p_8xxx_ip4[] = {
+		ITEM(ETH, &e_8xxx, &type_top_mask), ITEM(IPV4, NULL, NULL),
+		ITEM_END };
+	struct pkt p = udp4();
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(bad); i++)
+		expect_refusal(port_b, bad[i].pattern, actions_mark1, EINVAL,
+			       RTE_FLOW_ERROR_TYPE_ITEM,
+			       &bad[i].pattern[bad[i].cause]);
+	assert_non_null(strstr(error_message_of(port_b, bad[0].pattern),
+			       "could never match"));
+
+	/* A first IPv6 fragment: the UDP header follows a fragment header. */
+	mark_rule(port_b, 0, p_frag6, 44);
+	p = with_proto(udp4(), 6, IPPROTO_UDP);
+	p.ip6_frag = true;
+	assert_int_equal(rx_mark(&p), 44);
+	flush_b(NULL);
+	/* A TPID, then IPv4 behind the tag; then behind two. */
+	mark_rule(port_b, 0, p_tagged4, 81);
+	p = udp4();
+	p.vlan = 5;
+	assert_int_equal(rx_mark(&p), 81);
+	flush_b(NULL);
+	mark_rule(port_b, 0, p_qinq4, 82);
+	assert_int_equal(rx_mark(&p), RX_PLAIN);
+	p.vlan2 = 6;
+	assert_int_equal(rx_mark(&p), 82);
+	flush_b(NULL);
+	/* UDP, 17, is 0x1? under the mask 0xf0. */
+	mark_rule(port_b, 0, p_proto_hi, 17);
+	assert_int_equal(rx_mark(&p), 17);
+	flush_b(NULL);
+	mark_rule(port_b, 0, p_ip6_udp, 6);
+	p = with_proto(udp4(), 6, IPPROTO_UDP);
+	assert_int_equal(rx_mark(&p), 6);
+	flush_b(NULL);
+	/* 0x8xxx may be a TPID (0x8100, 0x88a8): tagged IPv4. */
+	mark_rule(port_b, 0, p_8xxx_ip4, 8);
+	p = udp4();
+	p.vlan = 5;
+	assert_int_equal(rx_mark(&p), 8);
 }
 
 static void
@@ -1391,6 +1787,110 @@ test_cap_fail_every(void **state __rte_unused)
 		assert_int_equal(rte_flow_validate(port, &attr, pattern_any,
 						   actions_mark1, &error), 0);
 	assert_int_equal(rte_vdev_uninit("net_simnic_fail"), 0);
+}
+
+/* A thread that creates one rule, for test_insert_latency. */
+struct create_call {
+	uint16_t port;
+	uint32_t mark;
+	bool started;
+	bool done;
+	uint64_t elapsed_us;
+	struct rte_flow *flow;
+};
+
+static void *
+create_call_run(void *arg)
+{
+	struct create_call *call = arg;
+	struct rte_flow_action_mark mark = { .id = call->mark };
+	struct rte_flow_action actions[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_attr attr = { .ingress = 1 };
+	struct rte_flow_error error;
+	uint64_t start;
+
+	__atomic_store_n(&call->started, true, __ATOMIC_RELEASE);
+	start = now_us();
+	call->flow = rte_flow_create(call->port, &attr, pattern_any, actions,
+				     &error);
+	call->elapsed_us = now_us() - start;
+	__atomic_store_n(&call->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Devarg insert_latency_us: create, destroy and a flush that has rules to
+ * remove take at least that long, on the calling thread; validate,
+ * refusals and stale handles do not wait, nor does Rx meanwhile.
+ */
+static void
+test_insert_latency(void **state __rte_unused)
+{
+	const uint64_t latency = 100000;
+	uint16_t port = port_up("net_simnic_lat",
+				"gen=flows:4,insert_latency_us=100000", 1, 1);
+	struct rte_flow_attr attr = { .ingress = 1 };
+	struct rte_flow_action a_jump[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_JUMP },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct create_call call = { .port = port, .mark = 5 };
+	uint64_t start, burst, longest = 0, bursts = 0;
+	struct rte_flow_error error;
+	struct rte_mbuf *pkts[32];
+	struct rte_flow *flow;
+	pthread_t thread;
+	uint16_t i, n;
+
+	start = now_us();
+	flow = mark_rule(port, 0, pattern_any, 1);
+	assert_true(now_us() - start >= latency);
+	start = now_us();
+	assert_int_equal(rte_flow_destroy(port, flow, &error), 0);
+	assert_true(now_us() - start >= latency);
+	/* What the driver decides alone takes no time on the NIC. */
+	start = now_us();
+	assert_int_equal(rte_flow_destroy(port, flow, &error), -ENOENT);
+	assert_int_equal(rte_flow_validate(port, &attr, pattern_any,
+					   actions_mark1, &error), 0);
+	assert_null(rte_flow_create(port, &attr, pattern_any, a_jump,
+				    &error));
+	assert_int_equal(rte_flow_flush(port, &error), 0);
+	assert_true(now_us() - start < latency);
+
+	/* Rx goes on while another thread's create waits. */
+	assert_int_equal(pthread_create(&thread, NULL, create_call_run,
+					&call), 0);
+	while (!__atomic_load_n(&call.started, __ATOMIC_ACQUIRE))
+		rte_pause();
+	while (!__atomic_load_n(&call.done, __ATOMIC_ACQUIRE)) {
+		burst = now_us();
+		n = rte_eth_rx_burst(port, 0, pkts, RTE_DIM(pkts));
+		burst = now_us() - burst;
+		longest = RTE_MAX(longest, burst);
+		bursts += n > 0;
+		rte_pktmbuf_free_bulk(pkts, n);
+	}
+	assert_int_equal(pthread_join(thread, NULL), 0);
+	print_message("insert latency: create took %" PRIu64 " us; %" PRIu64
+		      " bursts meanwhile, the longest %" PRIu64 " us\n",
+		      call.elapsed_us, bursts, longest);
+	assert_non_null(call.flow);
+	assert_true(call.elapsed_us >= latency);
+	assert_true(bursts > 0);
+	assert_true(longest < latency / 2);
+	/* Once create has returned, the rule is in force. */
+	n = rte_eth_rx_burst(port, 0, pkts, RTE_DIM(pkts));
+	assert_int_equal(n, RTE_DIM(pkts));
+	for (i = 0; i < n; i++)
+		assert_int_equal(mbuf_mark(pkts[i]), 5);
+	rte_pktmbuf_free_bulk(pkts, n);
+
+	start = now_us();
+	assert_int_equal(rte_flow_flush(port, &error), 0);
+	assert_true(now_us() - start >= latency);
+	assert_int_equal(rte_vdev_uninit("net_simnic_lat"), 0);
 }
 
 /* Tests: rule lifetime. */
@@ -1977,6 +2477,89 @@ test_nic_clock_follows_rules(void **state __rte_unused)
 	assert_int_equal(rte_vdev_uninit("net_simnic_nc"), 0);
 }
 
+/*
+ * The same PASSTHRU chains on a gen port: the NIC clock caches verdicts
+ * that count for several rules, and must count exactly as the host clock.
+ * Eight flows, bursts of 16: each flow twice per burst.
+ */
+static void
+passthru_gen(const char *args)
+{
+	uint16_t port = port_up("net_simnic_pg", args, 1, 1);
+	struct rte_flow_action_mark m10 = { .id = 10 }, m20 = { .id = 20 };
+	struct rte_flow_action a_mark10_count_pass[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &m10 },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_PASSTHRU },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_action a_count_drop[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_DROP },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_action a_mark20_count[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &m20 },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_action a_flag_count_pass[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_FLAG },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_PASSTHRU },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_action a_count_pass[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_PASSTHRU },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_error error;
+	struct rte_flow *a, *b, *c, *d, *e;
+	int64_t fate[8];
+	int round;
+
+	/* Flow 3: a, b.  Flow 5: a, c.  Flow 6: a, e, d.  Others: a, d. */
+	a = create_rule(port, 0, pattern_any, a_mark10_count_pass);
+	b = gen_flow_rule(port, 1, 3, a_count_drop);
+	e = gen_flow_rule(port, 1, 6, a_count_pass);
+	c = gen_flow_rule(port, 2, 5, a_mark20_count);
+	d = create_rule(port, 3, pattern_any, a_flag_count_pass);
+	/* Twice: the second burst runs on cached verdicts (NIC clock). */
+	for (round = 1; round <= 2; round++) {
+		assert_int_equal(gen_rx_fates(port, 16, 8, fate), 14);
+		assert_int_equal(fate[3], RX_DROPPED);
+		fate[3] = 10;
+		expect_fates(fate, 8, 5, 20, 10);
+		assert_int_equal(rule_hits(port, a), 16 * round);
+		assert_int_equal(rule_hits(port, b), 2 * round);
+		assert_int_equal(rule_hits(port, c), 2 * round);
+		assert_int_equal(rule_hits(port, d), 12 * round);
+		assert_int_equal(rule_hits(port, e), 2 * round);
+	}
+	/* Isolated: only flow 5 met a terminating rule that delivers. */
+	assert_int_equal(rte_flow_isolate(port, 1, &error), 0);
+	assert_int_equal(gen_rx_fates(port, 16, 8, fate), 2);
+	expect_fates(fate, 8, 5, 20, RX_DROPPED);
+	assert_int_equal(rte_flow_isolate(port, 0, &error), 0);
+	assert_int_equal(rule_hits(port, d), 36);
+	assert_int_equal(rule_hits(port, e), 6);
+	/* Without the DROP rule, flow 3 goes on to d. */
+	assert_int_equal(rte_flow_destroy(port, b, &error), 0);
+	assert_int_equal(gen_rx_fates(port, 16, 8, fate), 16);
+	expect_fates(fate, 8, 5, 20, 10);
+	assert_int_equal(rule_hits(port, a), 64);
+	assert_int_equal(rule_hits(port, c), 8);
+	assert_int_equal(rule_hits(port, d), 50);
+	assert_int_equal(rule_hits(port, e), 8);
+	assert_int_equal(xstat(port, "flow_hits"), 64);
+	assert_int_equal(xstat(port, "flow_misses"), 0);
+	assert_int_equal(xstat(port, "flow_drops"), 2 + 2 + 14);
+	assert_int_equal(rte_vdev_uninit("net_simnic_pg"), 0);
+}
+
+static void
+test_passthru_gen(void **state __rte_unused)
+{
+	passthru_gen("gen=flows:8");
+	passthru_gen("gen=flows:8,offload_clock=host");
+}
+
 /* A pseudo-random number generator, so that runs repeat. */
 static uint32_t
 lcg_next(uint32_t *state)
@@ -2030,7 +2613,7 @@ twin_random_rule(const uint16_t ports[2], uint32_t *seed,
 		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL),
 		ITEM(TCP, NULL, NULL), ITEM_END };
 	struct rte_flow_action_mark mark = { .id = lcg_next(seed) % 1000 };
-	struct rte_flow_action actions[4];
+	struct rte_flow_action actions[5];
 	struct rte_flow_error error;
 	unsigned int n = 0;
 	int i;
@@ -2051,7 +2634,7 @@ twin_random_rule(const uint16_t ports[2], uint32_t *seed,
 		break;
 	}
 	memset(actions, 0, sizeof(actions));
-	switch ((r >> 8) % 6) {
+	switch ((r >> 8) % 9) {
 	case 0:
 		actions[n].type = RTE_FLOW_ACTION_TYPE_MARK;
 		actions[n++].conf = &mark;
@@ -2070,9 +2653,24 @@ twin_random_rule(const uint16_t ports[2], uint32_t *seed,
 		actions[n++].conf = &mark;
 		actions[n++].type = RTE_FLOW_ACTION_TYPE_COUNT;
 		break;
-	default:
+	case 5:
 		actions[n++].type = RTE_FLOW_ACTION_TYPE_COUNT;
 		actions[n++].type = RTE_FLOW_ACTION_TYPE_DROP;
+		break;
+	/* PASSTHRU: chains of rules that count, mark and flag. */
+	case 6:
+		actions[n].type = RTE_FLOW_ACTION_TYPE_MARK;
+		actions[n++].conf = &mark;
+		actions[n++].type = RTE_FLOW_ACTION_TYPE_COUNT;
+		actions[n++].type = RTE_FLOW_ACTION_TYPE_PASSTHRU;
+		break;
+	case 7:
+		actions[n++].type = RTE_FLOW_ACTION_TYPE_FLAG;
+		actions[n++].type = RTE_FLOW_ACTION_TYPE_PASSTHRU;
+		break;
+	default:
+		actions[n++].type = RTE_FLOW_ACTION_TYPE_COUNT;
+		actions[n++].type = RTE_FLOW_ACTION_TYPE_PASSTHRU;
 		break;
 	}
 	actions[n].type = RTE_FLOW_ACTION_TYPE_END;
@@ -2237,6 +2835,7 @@ test_rss_hash_peer(void **state __rte_unused)
 	uint8_t key[40] __rte_aligned(4), key2[40] __rte_aligned(4);
 	struct rte_eth_rss_conf conf = { .rss_key = key, .rss_key_len = 40 };
 	struct rte_eth_dev_info info;
+	struct rte_eth_conf dev_conf;
 	struct pkt p = udp4(), p6, icmp, tcp, raw;
 	unsigned int i;
 
@@ -2256,12 +2855,22 @@ test_rss_hash_peer(void **state __rte_unused)
 	raw.ipv = 0;
 	raw.eth_type = 0x88b5;
 
-	/* Without the offload, no hash. */
-	port_start_rss(rx, 1, RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP, false);
+	/* Without RSS, no hash. */
+	port_start(rx, 1, 1);
 	assert_int_equal(xfer_hash(tx, rx, &p), -1);
 	assert_int_equal(rte_eth_dev_stop(rx), 0);
 
-	/* With it: UDP with ports; TCP (not in rss_hf) and ICMP on IPs. */
+	/*
+	 * RSS without the offload, as OVS configures ports: the hash comes
+	 * all the same, as on i40e or mlx5, and the configuration says so.
+	 */
+	port_start_rss(rx, 1, RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP, false);
+	assert_int_equal(rte_eth_dev_conf_get(rx, &dev_conf), 0);
+	assert_true(dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_RSS_HASH);
+	assert_int_equal(xfer_hash(tx, rx, &p), 0x51ccc178);
+	assert_int_equal(rte_eth_dev_stop(rx), 0);
+
+	/* The offload: UDP with ports; TCP (not in rss_hf), ICMP on IPs. */
 	port_start_rss(rx, 1, RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP, true);
 	assert_int_equal(rte_eth_dev_rss_hash_conf_get(rx, &conf), 0);
 	assert_int_equal(conf.rss_hf, RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
@@ -2297,9 +2906,12 @@ test_rss_hash_peer(void **state __rte_unused)
 	assert_int_equal(rte_vdev_uninit("net_simnic_rs0"), 0);
 }
 
-/* Gen ports hash each frame, cached or not, and follow key changes. */
+/*
+ * Gen ports hash each frame, cached or not, and follow key changes; with
+ * the offload or with RSS alone.
+ */
 static void
-rss_hash_gen(const char *args)
+rss_hash_gen(const char *args, bool hash_offload)
 {
 	uint16_t port = port_create("net_simnic_rsg", args);
 	uint8_t key[40] __rte_aligned(4);
@@ -2308,7 +2920,8 @@ rss_hash_gen(const char *args)
 	uint16_t i, n;
 	int round;
 
-	port_start_rss(port, 1, RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP, true);
+	port_start_rss(port, 1, RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP,
+		       hash_offload);
 	for (round = 0; round < 3; round++) {
 		if (round == 2) {
 			for (i = 0; i < sizeof(key); i++)
@@ -2333,14 +2946,24 @@ rss_hash_gen(const char *args)
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
 	}
+	/* Restarted without RSS: no hash, cached verdicts or not. */
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	port_start(port, 1, 1);
+	n = rte_eth_rx_burst(port, 0, pkts, RTE_DIM(pkts));
+	assert_int_equal(n, RTE_DIM(pkts));
+	for (i = 0; i < n; i++)
+		assert_false(pkts[i]->ol_flags & RTE_MBUF_F_RX_RSS_HASH);
+	rte_pktmbuf_free_bulk(pkts, n);
 	assert_int_equal(rte_vdev_uninit("net_simnic_rsg"), 0);
 }
 
 static void
 test_rss_hash_gen(void **state __rte_unused)
 {
-	rss_hash_gen("gen=flows:20");
-	rss_hash_gen("gen=flows:20,offload_clock=host");
+	rss_hash_gen("gen=flows:20", true);
+	rss_hash_gen("gen=flows:20,offload_clock=host", true);
+	rss_hash_gen("gen=flows:20", false);
+	rss_hash_gen("gen=flows:20,offload_clock=host", false);
 }
 
 /* QUEUE and RSS rules move frames between a peer port's Rx queues. */
@@ -2368,6 +2991,14 @@ test_steering(void **state __rte_unused)
 	struct rte_flow_item_udp umask = { .hdr.dst_port = RTE_BE16(0xffff) };
 	struct rte_flow_item p2000[] = { ITEM(UDP, &u2000, &umask), ITEM_END };
 	struct rte_flow_item p3000[] = { ITEM(UDP, &u3000, &umask), ITEM_END };
+	struct rte_flow_action a_pass_mark6[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &m6 },
+		{ .type = RTE_FLOW_ACTION_TYPE_PASSTHRU },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_action a_queue_only[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow_error error;
 	uint8_t key[40] __rte_aligned(4);
 	struct rte_eth_rss_conf conf = { .rss_key = key, .rss_key_len = 40 };
 	struct rte_eth_stats stats;
@@ -2424,6 +3055,18 @@ test_steering(void **state __rte_unused)
 	assert_int_equal(stats.q_ipackets[2], 1);
 	assert_int_equal(stats.q_ipackets[1], n_q[1]);
 	assert_int_equal(stats.q_ipackets[3], n_q[3]);
+
+	/* Past a PASSTHRU rule: its mark, the QUEUE rule's queue. */
+	assert_int_equal(rte_flow_flush(rx, &error), 0);
+	create_rule(rx, 0, pattern_any, a_pass_mark6);
+	create_rule(rx, 1, p2000, a_queue_only);
+	p.dport = 2000;
+	m = pkt_mbuf(&p);
+	assert_int_equal(rte_eth_tx_burst(tx, 0, &m, 1), 1);
+	assert_int_equal(rte_eth_rx_burst(rx, 0, got, 4), 0);
+	assert_int_equal(rte_eth_rx_burst(rx, 2, got, 4), 1);
+	assert_int_equal(mbuf_mark(got[0]), 6);
+	rte_pktmbuf_free(got[0]);
 	assert_int_equal(rte_vdev_uninit("net_simnic_st1"), 0);
 	assert_int_equal(rte_vdev_uninit("net_simnic_st0"), 0);
 }
@@ -2442,6 +3085,8 @@ test_bad_devargs(void **state __rte_unused)
 		"iface=simnic_no_such_if0", "iface=", "peer=net_simnic_bad",
 		"peer=", "sink=1,offload_clock=nic", "peer=x,offload_clock=nic",
 		"gen=flows:2,offload_clock=fast", "gen=,offload_clock=",
+		"insert_latency_us=1000001", "insert_latency_us=-1",
+		"insert_latency_us=", "insert_latency_us=1ms",
 	};
 	unsigned int i;
 	uint16_t port;
@@ -2460,6 +3105,9 @@ test_bad_devargs(void **state __rte_unused)
 	port = port_create("net_simnic_good", "offload_clock=host,gen=flows:3");
 	assert_int_equal(rte_vdev_uninit("net_simnic_good"), 0);
 	port = port_create("net_simnic_good", "sink=1,offload_clock=host");
+	assert_int_equal(rte_vdev_uninit("net_simnic_good"), 0);
+	port = port_create("net_simnic_good",
+			   "sink=1,insert_latency_us=1000000");
 	assert_int_equal(rte_vdev_uninit("net_simnic_good"), 0);
 	(void)port;
 }
@@ -2674,14 +3322,19 @@ main(int argc, char **argv)
 		T(test_action_drop),
 		T(test_action_count_query_reset),
 		T(test_action_queue_rss_passthru),
+		T(test_passthru),
 		T(test_error_attributes),
 		T(test_error_items),
+		T(test_item_last),
+		T(test_item_mask_without_spec),
+		T(test_item_contradictions),
 		T(test_error_actions),
 		T(test_cap_max_rules),
 		T(test_cap_max_masks),
 		T(test_cap_mark_count_disabled),
 		T(test_cap_max_mark),
 		T(test_cap_fail_every),
+		T(test_insert_latency),
 		T(test_flush_and_stale_handles),
 		T(test_rules_freed_on_stop_and_close),
 		T(test_isolate),
@@ -2692,6 +3345,7 @@ main(int argc, char **argv)
 		T(test_gen_flows_and_sizes),
 		T(test_gen_with_rules),
 		T(test_nic_clock_follows_rules),
+		T(test_passthru_gen),
 		T(test_nic_clock_matches_host_clock),
 		T(test_rss_hash_peer),
 		T(test_rss_hash_gen),
