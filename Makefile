@@ -1,7 +1,7 @@
 # ovs-rteflow: hardware flow offload for OVS-DPDK through rte_flow.
 # Each target is one script in scripts/; see README.md.
 
-.PHONY: all deps tree build check demo export clean
+.PHONY: all deps tree build check demo bench export clean
 
 all: build
 
@@ -19,6 +19,9 @@ check:
 
 demo: build
 	@scripts/demo.sh
+
+bench: build
+	@scripts/bench.sh
 
 export:
 	@scripts/export.sh

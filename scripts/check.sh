@@ -204,6 +204,28 @@ check_simnic_testpmd() {
     failed=$((failed + n_bad))
 }
 
+# A short run of the benchmark (scripts/bench.sh smoke), so that it never
+# rots: one test, failed if any configuration cannot be measured.
+check_bench_smoke() {
+    local log=$LOG_DIR/bench-smoke.log
+    info "bench-smoke: every benchmark configuration, small and short"
+    if [ "$(id -u)" != 0 ]; then
+        info "bench-smoke: needs root: counted as failed"
+        failed=$((failed + 1))
+        failures="$failures bench-smoke:not-root"
+        return
+    fi
+    if "$TOP/scripts/bench.sh" smoke >"$log" 2>&1; then
+        passed=$((passed + 1))
+        info "bench-smoke: passed (log: $log)"
+    else
+        tail -20 "$log"
+        failed=$((failed + 1))
+        failures="$failures bench-smoke"
+        info "bench-smoke: FAILED (log: $log)"
+    fi
+}
+
 main() {
     local start=$SECONDS
     "$TOP/scripts/deps.sh" || exit 1
@@ -219,6 +241,7 @@ main() {
     check_simnic_testpmd
     check_ovs_autotests
     check_ovs_dpdk
+    check_bench_smoke
 
     info "finished in $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
     [ -z "$failures" ] || info "failed:$failures"

@@ -1,0 +1,240 @@
+#!/usr/bin/python3
+"""Turns the raw results of scripts/bench.sh into a Markdown report and
+plots.
+
+    bench-report.py RESULTS.tsv full|smoke
+
+Writes RESULTS.md next to the .tsv (and, for a full run, RESULTS-cycles.png
+and RESULTS-insertion.png), and prints the Markdown."""
+
+import collections
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+CONFIGS = ["floor", "base-off", "base-on", "series-off", "series-on"]
+NAMES = {
+    "floor": "(e) DPDK rx->tx floor",
+    "base-off": "(a) OVS 3.1, offload off",
+    "base-on": "(b) OVS 3.1, hw-offload",
+    "series-off": "(c) series, offload off",
+    "series-on": "(d) series, hw-offload",
+}
+
+
+def read(path):
+    rows = []
+    with open(path) as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            rows.append(dict(zip(header, line.rstrip("\n").split("\t"))))
+    return rows
+
+
+def number(value):
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def summary(values):
+    """(median, min, max) of the numbers in 'values', or None."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return statistics.median(values), min(values), max(values)
+
+
+def fmt(s, digits=0):
+    if s is None:
+        return "-"
+    med, lo, hi = s
+    if lo == hi:
+        return "%.*f" % (digits, med)
+    return "%.*f [%.*f-%.*f]" % (digits, med, digits, lo, digits, hi)
+
+
+def ratio(a, b):
+    if a is None or b is None or not b[0]:
+        return None
+    return a[0] / b[0]
+
+
+def version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True,
+                              check=False).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def main():
+    path, mode = sys.argv[1], sys.argv[2]
+    rows = read(path)
+    base = os.path.splitext(path)[0]
+
+    # (config, megaflows, masks, frame) -> metric -> list of values.
+    data = collections.defaultdict(lambda: collections.defaultdict(list))
+    points = set()
+    for r in rows:
+        masks = r["masks"] if r["config"] != "floor" else "*"
+        key = (r["config"], int(r["megaflows"]), masks, int(r["frame"]))
+        for metric in ("cycles_per_packet", "mpps", "rss_kb", "hugepages_mb",
+                       "insert_per_s", "insert_p50_us", "insert_p99_us"):
+            data[key][metric].append(number(r[metric]))
+        if r["config"] != "floor":
+            points.add((int(r["megaflows"]), r["masks"], int(r["frame"])))
+
+    def get(config, n, masks, frame, metric="cycles_per_packet"):
+        if config == "floor":
+            masks = "*"
+        return summary(data[(config, n, masks, frame)][metric])
+
+    configs = [c for c in CONFIGS if any(k[0] == c for k in data)]
+    out = []
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    rounds = max(int(r["round"]) for r in rows) if rows else 0
+    out.append("# OVS-DPDK flow offload benchmark (%s)" % mode)
+    out.append("")
+    out.append("- results: `%s`" % os.path.basename(path))
+    out.append("- machine: %d CPUs, %s; kernel %s" % (os.cpu_count(), cpu,
+                                                     platform.release()))
+    out.append("- DPDK %s; Open vSwitch 3.1.0 from Debian's "
+               "openvswitch-source, unpatched and with the series"
+               % version(["pkg-config", "--modversion", "libdpdk"]))
+    out.append("- one PMD on CPU 1, every other thread on CPU 0; a simnic "
+               "generator port (classification on the NIC's clock) -> the "
+               "bridge -> a simnic sink port; %d rounds, each measuring "
+               "every configuration once" % rounds)
+    out.append("- figures: median [min-max] over the rounds")
+    out.append("")
+    out.append("## PMD cycles per packet")
+    out.append("")
+    out.append("| megaflows | masks | frame | " +
+               " | ".join(NAMES[c] for c in configs) +
+               " | d/e | b/d | c/d | c/a |")
+    out.append("|" + "---:|" * (3 + len(configs) + 4))
+    for n, masks, frame in sorted(points, key=lambda p: (p[2], p[1], p[0])):
+        cells = [fmt(get(c, n, masks, frame)) for c in configs]
+        d = get("series-on", n, masks, frame)
+        e = get("floor", n, masks, frame)
+        b = get("base-on", n, masks, frame)
+        c = get("series-off", n, masks, frame)
+        a = get("base-off", n, masks, frame)
+        ratios = [ratio(d, e), ratio(b, d), ratio(c, d), ratio(c, a)]
+        out.append("| %d | %s | %d | %s | %s |" % (
+            n, masks, frame, " | ".join(cells),
+            " | ".join("-" if x is None else "%.2f" % x for x in ratios)))
+    out.append("")
+    out.append("d/e: the series' offload against the floor (target <= 3); "
+               "b/d: how many times fewer cycles than 3.1's offload "
+               "(target >= 3 at 100k); c/d: how many times fewer than "
+               "software (target >= 1); c/a: the series without offload "
+               "against 3.1 without (target: within noise of 1).")
+    out.append("")
+
+    out.append("## Packets per second at the sink (millions)")
+    out.append("")
+    out.append("| megaflows | masks | frame | " +
+               " | ".join(NAMES[c] for c in configs if c != "floor") + " |")
+    out.append("|" + "---:|" * (3 + len(configs) - ("floor" in configs)))
+    for n, masks, frame in sorted(points, key=lambda p: (p[2], p[1], p[0])):
+        out.append("| %d | %s | %d | %s |" % (n, masks, frame, " | ".join(
+            fmt(get(c, n, masks, frame, "mpps"), 2)
+            for c in configs if c != "floor")))
+    out.append("")
+
+    out.append("## Rule insertion and memory")
+    out.append("")
+    out.append("| config | megaflows | masks | rules/s | latency p50 (us) | "
+               "latency p99 (us) | RSS (MiB) | hugepages (MiB) |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for config in configs:
+        if config == "floor":
+            continue
+        for n, masks, frame in sorted(points):
+            if frame != 64:
+                continue
+            rss = get(config, n, masks, frame, "rss_kb")
+            rss = rss and tuple(v / 1024 for v in rss)
+            out.append("| %s | %d | %s | %s | %s | %s | %s | %s |" % (
+                NAMES[config], n, masks,
+                fmt(get(config, n, masks, frame, "insert_per_s")),
+                fmt(get(config, n, masks, frame, "insert_p50_us")),
+                fmt(get(config, n, masks, frame, "insert_p99_us")),
+                fmt(rss), fmt(get(config, n, masks, frame, "hugepages_mb"))))
+    out.append("")
+    out.append("Insertion: rules per second from the first rule to the "
+               "last, and the offload code's own latency figures (3.1 "
+               "reports a mean only, shown as p50).  Memory: "
+               "ovs-vswitchd's resident set and the hugepages in use, at "
+               "the end of the measurement.")
+
+    text = "\n".join(out) + "\n"
+    with open(base + ".md", "w") as f:
+        f.write(text)
+    print(text)
+
+    if mode == "full":
+        plot(base, points, configs, get)
+
+
+def plot(base, points, configs, get):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
+    for ax, masks in zip(axes, ("1", "8")):
+        ns = sorted({p[0] for p in points if p[1] == masks and p[2] == 64})
+        for config in configs:
+            ys = [get(config, n, masks, 64) for n in ns]
+            xs = [n for n, y in zip(ns, ys) if y]
+            ys = [y for y in ys if y]
+            if not ys:
+                continue
+            ax.errorbar(xs, [y[0] for y in ys],
+                        yerr=[[y[0] - y[1] for y in ys],
+                              [y[2] - y[0] for y in ys]],
+                        marker="o", capsize=3, label=NAMES[config])
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("megaflows")
+        ax.set_title("%s subtable%s, 64-byte frames"
+                     % (masks, "" if masks == "1" else "s"))
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("PMD cycles per packet")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(base + "-cycles.png", dpi=100)
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for config in ("base-on", "series-on"):
+        if config not in configs:
+            continue
+        ns = sorted({p[0] for p in points if p[1] == "1" and p[2] == 64})
+        ys = [get(config, n, "1", 64, "insert_per_s") for n in ns]
+        xs = [n for n, y in zip(ns, ys) if y]
+        ys = [y[0] for y in ys if y]
+        if ys:
+            ax.plot(xs, ys, marker="o", label=NAMES[config])
+    ax.set_xscale("log")
+    ax.set_xlabel("megaflows")
+    ax.set_ylabel("rules per second")
+    ax.set_title("Rule insertion rate (1 subtable)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(base + "-insertion.png", dpi=100)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,355 @@
+#!/bin/bash
+# 'make bench': the PMD's cost per packet with and without flow offload,
+# for unpatched Open vSwitch 3.1.0 and for the series, side by side in one
+# run on simnic ports, and a plain DPDK rx->tx forwarder as the floor.
+#
+#   scripts/bench.sh            the full run; writes bench/results/DATE.md
+#                               and its plots (an hour or more)
+#   scripts/bench.sh smoke      a few seconds per configuration, small N,
+#                               into build/bench (what 'make check' runs)
+#
+# Environment: BENCH_SIZES (megaflow counts, default "1 1000 10000 100000"),
+# BENCH_MASKS ("1 8"), BENCH_REPEATS (5), BENCH_SECONDS (measurement time,
+# 5), BENCH_CONFIGS ("floor base-off base-on series-off series-on").
+#
+# Each measurement starts its own ovsdb-server and ovs-vswitchd (or
+# dpdk-testpmd for the floor) with a private run directory, DPDK with
+# --no-pci, one PMD on CPU 1 and every other thread on CPU 0; traffic
+# never leaves the process: a simnic generator port feeds the bridge, a
+# simnic sink port takes its output.  Repeats are interleaved: each round
+# measures every configuration once.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+need_root "the benchmark"
+
+mode=full
+case ${1:-} in
+    smoke) mode=smoke ;;
+    "") ;;
+    *) die "unknown argument '$1' (usage: $(basename "$0") [smoke])" ;;
+esac
+
+if [ $mode = smoke ]; then
+    SIZES=${BENCH_SIZES:-"1 1000"}
+    MASKS=${BENCH_MASKS:-"1 8"}
+    REPEATS=${BENCH_REPEATS:-1}
+    SECONDS_PER_RUN=${BENCH_SECONDS:-1}
+    OUT_DIR=$BUILD_DIR/bench
+else
+    SIZES=${BENCH_SIZES:-"1 1000 10000 100000"}
+    MASKS=${BENCH_MASKS:-"1 8"}
+    REPEATS=${BENCH_REPEATS:-5}
+    SECONDS_PER_RUN=${BENCH_SECONDS:-5}
+    OUT_DIR=$TOP/bench/results
+fi
+CONFIGS=${BENCH_CONFIGS:-"floor base-off base-on series-off series-on"}
+BIG_FRAME=1518
+BASE_TREE=$BUILD_DIR/ovs-base
+SIMNIC_PLUGIN=$BUILD_DIR/simnic/librte_net_simnic.so
+RUN_DIR=$BUILD_DIR/bench-run
+PREFIX=ovsbench
+# How long a configuration may take to set up its megaflows and rules.
+SETUP_TIMEOUT=${BENCH_SETUP_TIMEOUT:-300}
+
+mkdir -p "$OUT_DIR"
+stamp=$(date -u '+%Y-%m-%d-%H%M')
+RAW=$OUT_DIR/$stamp.tsv
+[ $mode = smoke ] && RAW=$OUT_DIR/smoke.tsv
+
+progress() {
+    printf '%s bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2
+}
+
+# --- One OVS measurement -----------------------------------------------------
+
+ovs_pid=
+
+stop_ovs() {
+    local name pid
+    for name in ovs-vswitchd ovsdb-server; do
+        [ -f "$RUN_DIR/$name.pid" ] || continue
+        pid=$(cat "$RUN_DIR/$name.pid")
+        kill "$pid" 2>/dev/null || continue
+        for _ in $(seq 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    ovs_pid=
+    rm -rf "/var/run/dpdk/$PREFIX"
+}
+
+testpmd_pid=
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    set +e
+    stop_ovs
+    [ -n "$testpmd_pid" ] && kill "$testpmd_pid" 2>/dev/null
+    rm -rf "/var/run/dpdk/$PREFIX"
+    exit $rc
+}
+
+# Prints EAL's memory arguments: hugepages if there are enough free ones.
+eal_memory_args() {
+    local free
+    free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+    if [ "${free:-0}" -ge 512 ]; then
+        echo "--socket-mem 1024"
+    else
+        echo "--no-huge --legacy-mem -m 1024"
+    fi
+}
+
+# Writes the OpenFlow rules for N megaflows in M subtables to file $3.  Flow
+# i of simnic's generator comes from 10.0.0.1 + i, UDP port 1024 + i mod
+# 64512.  Each rule matches one flow's source address; in group g = i mod
+# M it also matches the flow's source port under the mask 0xffff << g, so
+# that the megaflows of group g share a mask of their own.
+write_rules() {
+    local n=$1 m=$2
+    python3 - "$n" "$m" >"$3" <<'EOF'
+import sys
+n, m = int(sys.argv[1]), int(sys.argv[2])
+for i in range(n):
+    a = 0x0a000001 + i
+    ip = "%d.%d.%d.%d" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255)
+    match = "priority=10,in_port=1,udp,nw_src=%s" % ip
+    if m > 1:
+        mask = (0xffff << (i % m)) & 0xffff
+        port = (1024 + i % 64512) & mask
+        match += ",tp_src=0x%x/0x%x" % (port, mask)
+    print(match + ",actions=output:2")
+print("priority=0,actions=drop")
+EOF
+}
+
+# Starts ovsdb-server and ovs-vswitchd of tree $1 in $RUN_DIR, with
+# other_config:hw-offload=$2, a bridge with a generator port of $3 flows of
+# $4-byte frames (port 1) and a sink port (port 2), and the rules of file
+# $5.
+start_ovs() {
+    local tree=$1 offload=$2 n=$3 size=$4 rules=$5
+    rm -rf "$RUN_DIR"
+    mkdir -p "$RUN_DIR"
+    export OVS_RUNDIR=$RUN_DIR OVS_LOGDIR=$RUN_DIR OVS_DBDIR=$RUN_DIR
+    export OVS_SYSCONFDIR=$RUN_DIR OVS_PKGDATADIR=$tree
+    PATH=$tree/utilities:$tree/vswitchd:$tree/ovsdb:$ORIG_PATH
+
+    ovsdb-tool create "$RUN_DIR/conf.db" "$tree/vswitchd/vswitch.ovsschema"
+    taskset -c 0 ovsdb-server --detach --no-chdir --pidfile --log-file \
+        --remote="punix:$RUN_DIR/db.sock" "$RUN_DIR/conf.db"
+    ovs-vsctl --no-wait init
+    # --no-pci: DPDK never takes the machine's own NIC.  Everything but the
+    # PMD runs on CPU 0; the PMD has CPU 1 to itself.  The flow limit and
+    # idle time are raised so that 100k megaflows stay.
+    ovs-vsctl --no-wait set Open_vSwitch . \
+        other_config:dpdk-init=true \
+        other_config:dpdk-extra="--no-pci $(eal_memory_args) --file-prefix=$PREFIX -d $SIMNIC_PLUGIN" \
+        other_config:pmd-cpu-mask=0x2 \
+        other_config:n-handler-threads=1 \
+        other_config:n-revalidator-threads=1 \
+        other_config:flow-limit=1000000 \
+        other_config:max-idle=3600000 \
+        other_config:hw-offload="$offload"
+    taskset -c 0 ovs-vswitchd --detach --no-chdir --pidfile --log-file \
+        2>"$RUN_DIR/ovs-vswitchd.stderr" \
+        || die "ovs-vswitchd did not start; see $RUN_DIR/ovs-vswitchd.log"
+    ovs_pid=$(cat "$RUN_DIR/ovs-vswitchd.pid")
+    ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev \
+        -- set-fail-mode br0 secure
+    ovs-ofctl del-flows br0
+    ovs-ofctl add-flows br0 "$rules"
+    # The revalidators start with a flow limit of 10000 that they raise by
+    # 1000 per round, and lower when a dump of the flows takes long, which
+    # it does with 100k flows on a shared CPU: megaflows then come and go
+    # and the PMD spends its time in upcalls.  Admit all the megaflows at
+    # once and keep them: the benchmark measures the steady state.
+    ovs-appctl upcall/set-flow-limit 1000000 >/dev/null
+    ovs-appctl revalidator/pause
+    ovs-vsctl add-port br0 sink -- set Interface sink type=dpdk \
+            ofport_request=2 options:dpdk-devargs=net_simnic_sink,sink=1 \
+        -- add-port br0 gen -- set Interface gen type=dpdk ofport_request=1 \
+            options:dpdk-devargs="net_simnic_gen,gen=flows:$n/size:$size"
+}
+
+# Prints a figure of pmd-stats-show for the PMD: $1 is the label.
+pmd_stat() {
+    ovs-appctl dpif-netdev/pmd-stats-show \
+        | awk -v label="$1" '
+            /^pmd thread/ { pmd = 1 } /^main thread/ { pmd = 0 }
+            pmd && index($0, label ":") {
+                sub(".*" label ": *", ""); print $1 + 0; exit }'
+}
+
+# Prints the number of rules the offload code of configuration $1 has
+# installed.
+rules_installed() {
+    case $1 in
+        series-on)
+            ovs-appctl dpif-netdev/offload-stats-show \
+                | sed -n 's/^  Rules in use: //p' ;;
+        base-on)
+            ovs-appctl dpctl/offload-stats-show \
+                | sed -n 's/^ *Total *Inserted offloads: *//p' ;;
+        *) echo 0 ;;
+    esac
+}
+
+# Waits until the datapath has $2 megaflows and, for configuration $1 with
+# offload, until they all have rules.  Prints the rule insertion rate
+# (rules per second, from the first rule to the last) or "-".
+wait_setup() {
+    local config=$1 n=$2 start=$SECONDS first= last= t rules=0 offload=false
+    case $config in *-on) offload=true ;; esac
+    while :; do
+        t=$(date +%s.%N)
+        if $offload; then
+            rules=$(rules_installed "$config")
+            rules=${rules:-0}
+            [ -z "$first" ] && [ "$rules" -gt 0 ] && first=$t
+        fi
+        if [ "$(pmd_stat 'miss with success upcall')" -ge "$n" ] \
+           && { ! $offload || [ "$rules" -ge "$n" ]; }; then
+            last=$t
+            break
+        fi
+        [ $((SECONDS - start)) -lt "$SETUP_TIMEOUT" ] \
+            || die "$config: $(pmd_stat 'miss with success upcall') megaflows and $rules rules after ${SETUP_TIMEOUT}s, not $n"
+        sleep 0.05
+    done
+    if $offload && [ -n "$first" ]; then
+        python3 -c "d = $last - $first; print('%.0f' % ($n / d) if d > 0.01 else '-')"
+    else
+        echo -
+    fi
+}
+
+# Prints the insertion latency percentiles "P50 P99" (microseconds) that
+# configuration $1 reports, or "- -".
+insert_latency() {
+    case $1 in
+        series-on)
+            ovs-appctl dpif-netdev/offload-stats-show \
+                | sed -n 's/^  Insertion latency (us): mean [0-9]*, p50 \([0-9]*\), p99 \([0-9]*\).*/\1 \2/p' ;;
+        base-on)
+            # 3.1 reports a mean only.
+            echo "$(ovs-appctl dpctl/offload-stats-show \
+                    | sed -n 's/^ *Total *Cumulative Average latency (us): *//p') -" ;;
+        *) echo "- -" ;;
+    esac
+}
+
+# Measures configuration $1 (base-off, base-on, series-off, series-on) with
+# $2 megaflows in $3 subtables and $4-byte frames; appends a line to $RAW.
+measure_ovs() {
+    local config=$1 n=$2 m=$3 size=$4 round=$5 tree offload rate
+    local rules=$RUN_DIR.rules cycles packets rss huge lat
+    case $config in
+        base-*) tree=$BASE_TREE ;;
+        series-*) tree=$OVS_TREE ;;
+    esac
+    case $config in *-on) offload=true ;; *) offload=false ;; esac
+
+    write_rules "$n" "$m" "$rules"
+    start_ovs "$tree" "$offload" "$n" "$size" "$rules"
+    rate=$(wait_setup "$config" "$n")
+    # Let the generator's first pass after the last rule change end, so
+    # that simnic classifies on the NIC's clock (see simnic's README).
+    sleep 1
+    ovs-appctl dpif-netdev/pmd-stats-clear >/dev/null
+    sleep "$SECONDS_PER_RUN"
+    cycles=$(ovs-appctl dpif-netdev/pmd-stats-show \
+             | sed -n '/^pmd thread/,/^main thread/s/^ *avg processing cycles per packet: \([0-9.]*\).*/\1/p')
+    packets=$(pmd_stat 'packets received')
+    rss=$(ps -o rss= -p "$ovs_pid" | tr -d ' ')
+    huge=$(awk '/^HugePages_Total:/ { t = $2 } /^HugePages_Free:/ { f = $2 }
+                /^Hugepagesize:/ { s = $2 } END { print (t - f) * s / 1024 }' /proc/meminfo)
+    lat=$(insert_latency "$config")
+    stop_ovs
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$config" "$n" "$m" \
+        "$size" "$round" "${cycles:--}" \
+        "$(python3 -c "print('%.3f' % (${packets:-0} / $SECONDS_PER_RUN / 1e6))")" \
+        "$rss" "$huge" "$rate" "$(echo "$lat" | tr ' ' '\t')" >>"$RAW"
+    progress "$config N=$n masks=$m size=$size round $round: ${cycles:-?} cycles/packet, insertion ${rate} rules/s"
+}
+
+# --- The floor: dpdk-testpmd forwarding gen -> sink --------------------------
+
+measure_floor() {
+    local n=$1 size=$2 round=$3 fifo=$RUN_DIR/testpmd.in out=$RUN_DIR/testpmd.out
+    local cycles
+    rm -rf "$RUN_DIR"
+    mkdir -p "$RUN_DIR"
+    mkfifo "$fifo"
+    # shellcheck disable=SC2046
+    taskset -c 0,1 dpdk-testpmd -l 0,1 --no-pci $(eal_memory_args) \
+        --file-prefix=$PREFIX -d "$SIMNIC_PLUGIN" \
+        --vdev "net_simnic_gen,gen=flows:$n/size:$size" \
+        --vdev net_simnic_sink,sink=1 -- -i --no-mlockall \
+        --forward-mode=io --nb-cores=1 --burst=32 --record-core-cycles \
+        <"$fifo" >"$out" 2>&1 &
+    testpmd_pid=$!
+    {
+        echo start
+        sleep $((SECONDS_PER_RUN + 1))
+        echo stop
+        echo quit
+    } >"$fifo"
+    wait "$testpmd_pid" || true
+    testpmd_pid=
+    rm -rf "/var/run/dpdk/$PREFIX"
+    cycles=$(sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$out" | tail -1)
+    [ -n "$cycles" ] || die "dpdk-testpmd reported no cycles per packet; see $out"
+    printf 'floor\t%s\t-\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\n' "$n" "$size" "$round" \
+        "$cycles" >>"$RAW"
+    progress "floor N=$n size=$size round $round: $cycles cycles/packet"
+}
+
+# --- The run -----------------------------------------------------------------
+
+main() {
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    ORIG_PATH=$PATH
+
+    "$TOP/scripts/build.sh" >/dev/null
+    "$TOP/scripts/build-base.sh"
+    "$TOP/scripts/simnic.sh" >/dev/null
+    "$TOP/scripts/hugepages.sh" >/dev/null
+
+    printf 'config\tmegaflows\tmasks\tframe\tround\tcycles_per_packet\tmpps\trss_kb\thugepages_mb\tinsert_per_s\tinsert_p50_us\tinsert_p99_us\n' >"$RAW"
+    progress "configurations: $CONFIGS; megaflows: $SIZES; masks: $MASKS; $REPEATS rounds of ${SECONDS_PER_RUN}s"
+    for round in $(seq "$REPEATS"); do
+        for m in $MASKS; do
+            for n in $SIZES; do
+                for config in $CONFIGS; do
+                    if [ "$config" = floor ]; then
+                        [ "$m" = "$(echo $MASKS | cut -d' ' -f1)" ] \
+                            && measure_floor "$n" 64 "$round"
+                    else
+                        measure_ovs "$config" "$n" "$m" 64 "$round"
+                    fi
+                done
+            done
+        done
+        # One point with large frames: the largest N, one subtable.
+        n=$(echo $SIZES | awk '{ print $NF }')
+        for config in $CONFIGS; do
+            if [ "$config" = floor ]; then
+                measure_floor "$n" $BIG_FRAME "$round"
+            else
+                measure_ovs "$config" "$n" 1 $BIG_FRAME "$round"
+            fi
+        done
+    done
+
+    if awk -F'\t' 'NR > 1 && $6 == "-" { bad = 1 } END { exit !bad }' "$RAW"; then
+        die "some configurations gave no cycles per packet; see $RAW"
+    fi
+    python3 "$TOP/scripts/bench-report.py" "$RAW" "$mode"
+}
+
+main "$@"
