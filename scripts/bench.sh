@@ -10,7 +10,9 @@
 #
 # Environment: BENCH_SIZES (megaflow counts, default "1 1000 10000 100000"),
 # BENCH_MASKS ("1 8"), BENCH_REPEATS (5), BENCH_SECONDS (measurement time,
-# 5), BENCH_CONFIGS ("floor base-off base-on series-off series-on").
+# 5), BENCH_CONFIGS ("floor base-off base-on series-off series-on"; also
+# "series-on-noread": the series' offload with the NIC's counters never
+# read, to see what reading them costs the PMD).
 #
 # Each measurement starts its own ovsdb-server and ovs-vswitchd (or
 # dpdk-testpmd for the floor) with a private run directory, DPDK with
@@ -131,7 +133,7 @@ EOF
 # $4-byte frames (port 1) and a sink port (port 2), and the rules of file
 # $5.
 start_ovs() {
-    local tree=$1 offload=$2 n=$3 size=$4 rules=$5
+    local tree=$1 offload=$2 n=$3 size=$4 rules=$5 interval=${6:-1000}
     rm -rf "$RUN_DIR"
     mkdir -p "$RUN_DIR"
     export OVS_RUNDIR=$RUN_DIR OVS_LOGDIR=$RUN_DIR OVS_DBDIR=$RUN_DIR
@@ -153,7 +155,8 @@ start_ovs() {
         other_config:n-revalidator-threads=1 \
         other_config:flow-limit=1000000 \
         other_config:max-idle=3600000 \
-        other_config:hw-offload="$offload"
+        other_config:hw-offload="$offload" \
+        other_config:hw-offload-stats-interval="$interval"
     taskset -c 0 ovs-vswitchd --detach --no-chdir --pidfile --log-file \
         2>"$RUN_DIR/ovs-vswitchd.stderr" \
         || die "ovs-vswitchd did not start; see $RUN_DIR/ovs-vswitchd.log"
@@ -188,7 +191,7 @@ pmd_stat() {
 # installed.
 rules_installed() {
     case $1 in
-        series-on)
+        series-on*)
             ovs-appctl dpif-netdev/offload-stats-show \
                 | sed -n 's/^  Rules in use: //p' ;;
         base-on)
@@ -203,7 +206,7 @@ rules_installed() {
 # (rules per second, from the first rule to the last) or "-".
 wait_setup() {
     local config=$1 n=$2 start=$SECONDS first= last= t rules=0 offload=false
-    case $config in *-on) offload=true ;; esac
+    case $config in *-on*) offload=true ;; esac
     while :; do
         t=$(date +%s.%N)
         if $offload; then
@@ -228,17 +231,19 @@ wait_setup() {
 }
 
 # Prints the insertion latency percentiles "P50 P99" (microseconds) that
-# configuration $1 reports, or "- -".
+# configuration $1 reports and the worker's mean time per installation
+# (microseconds), or "- - -".
 insert_latency() {
+    local stats
     case $1 in
-        series-on)
-            ovs-appctl dpif-netdev/offload-stats-show \
-                | sed -n 's/^  Insertion latency (us): mean [0-9]*, p50 \([0-9]*\), p99 \([0-9]*\).*/\1 \2/p' ;;
+        series-on*)
+            stats=$(ovs-appctl dpif-netdev/offload-stats-show)
+            echo "$(echo "$stats" | sed -n 's/^  Insertion latency (us): mean [0-9]*, p50 \([0-9]*\), p99 \([0-9]*\).*/\1 \2/p') $(echo "$stats" | sed -n 's/^  Installation time (us): mean \([0-9.]*\),.*/\1/p')" ;;
         base-on)
             # 3.1 reports a mean only.
             echo "$(ovs-appctl dpctl/offload-stats-show \
-                    | sed -n 's/^ *Total *Cumulative Average latency (us): *//p') -" ;;
-        *) echo "- -" ;;
+                    | sed -n 's/^ *Total *Cumulative Average latency (us): *//p') - -" ;;
+        *) echo "- - -" ;;
     esac
 }
 
@@ -246,15 +251,17 @@ insert_latency() {
 # $2 megaflows in $3 subtables and $4-byte frames; appends a line to $RAW.
 measure_ovs() {
     local config=$1 n=$2 m=$3 size=$4 round=$5 tree offload rate
+    local interval=1000
     local rules=$RUN_DIR.rules cycles packets rss huge lat
     case $config in
         base-*) tree=$BASE_TREE ;;
         series-*) tree=$OVS_TREE ;;
     esac
-    case $config in *-on) offload=true ;; *) offload=false ;; esac
+    case $config in *-on*) offload=true ;; *) offload=false ;; esac
+    [ "$config" = series-on-noread ] && interval=3600000
 
     write_rules "$n" "$m" "$rules"
-    start_ovs "$tree" "$offload" "$n" "$size" "$rules"
+    start_ovs "$tree" "$offload" "$n" "$size" "$rules" "$interval"
     rate=$(wait_setup "$config" "$n")
     # Let the generator's first pass after the last rule change end, so
     # that simnic classifies on the NIC's clock (see simnic's README).
@@ -269,7 +276,7 @@ measure_ovs() {
                 /^Hugepagesize:/ { s = $2 } END { print (t - f) * s / 1024 }' /proc/meminfo)
     lat=$(insert_latency "$config")
     stop_ovs
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$config" "$n" "$m" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$config" "$n" "$m" \
         "$size" "$round" "${cycles:--}" \
         "$(python3 -c "print('%.3f' % (${packets:-0} / $SECONDS_PER_RUN / 1e6))")" \
         "$rss" "$huge" "$rate" "$(echo "$lat" | tr ' ' '\t')" >>"$RAW"
@@ -303,7 +310,7 @@ measure_floor() {
     rm -rf "/var/run/dpdk/$PREFIX"
     cycles=$(sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$out" | tail -1)
     [ -n "$cycles" ] || die "dpdk-testpmd reported no cycles per packet; see $out"
-    printf 'floor\t%s\t-\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\n' "$n" "$size" "$round" \
+    printf 'floor\t%s\t-\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\n' "$n" "$size" "$round" \
         "$cycles" >>"$RAW"
     progress "floor N=$n size=$size round $round: $cycles cycles/packet"
 }
@@ -320,7 +327,7 @@ main() {
     "$TOP/scripts/simnic.sh" >/dev/null
     "$TOP/scripts/hugepages.sh" >/dev/null
 
-    printf 'config\tmegaflows\tmasks\tframe\tround\tcycles_per_packet\tmpps\trss_kb\thugepages_mb\tinsert_per_s\tinsert_p50_us\tinsert_p99_us\n' >"$RAW"
+    printf 'config\tmegaflows\tmasks\tframe\tround\tcycles_per_packet\tmpps\trss_kb\thugepages_mb\tinsert_per_s\tinsert_p50_us\tinsert_p99_us\tinstall_us\n' >"$RAW"
     progress "configurations: $CONFIGS; megaflows: $SIZES; masks: $MASKS; $REPEATS rounds of ${SECONDS_PER_RUN}s"
     for round in $(seq "$REPEATS"); do
         for m in $MASKS; do
