@@ -112,7 +112,7 @@ eal_memory_args() {
 # that the megaflows of group g share a mask of their own.
 write_rules() {
     local n=$1 m=$2
-    python3 - "$n" "$m" >"$3" <<'EOF'
+    "$PYTHON3" - "$n" "$m" >"$3" <<'EOF'
 import sys
 n, m = int(sys.argv[1]), int(sys.argv[2])
 for i in range(n):
@@ -224,7 +224,7 @@ wait_setup() {
         sleep 0.05
     done
     if $offload && [ -n "$first" ]; then
-        python3 -c "d = $last - $first; print('%.0f' % ($n / d) if d > 0.01 else '-')"
+        "$PYTHON3" -c "d = $last - $first; print('%.0f' % ($n / d) if d > 0.01 else '-')"
     else
         echo -
     fi
@@ -278,7 +278,7 @@ measure_ovs() {
     stop_ovs
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$config" "$n" "$m" \
         "$size" "$round" "${cycles:--}" \
-        "$(python3 -c "print('%.3f' % (${packets:-0} / $SECONDS_PER_RUN / 1e6))")" \
+        "$("$PYTHON3" -c "print('%.3f' % (${packets:-0} / $SECONDS_PER_RUN / 1e6))")" \
         "$rss" "$huge" "$rate" "$(echo "$lat" | tr ' ' '\t')" >>"$RAW"
     progress "$config N=$n masks=$m size=$size round $round: ${cycles:-?} cycles/packet, insertion ${rate} rules/s"
 }
@@ -356,7 +356,7 @@ main() {
     if awk -F'\t' 'NR > 1 && $6 == "-" { bad = 1 } END { exit !bad }' "$RAW"; then
         die "some configurations gave no cycles per packet; see $RAW"
     fi
-    python3 "$TOP/scripts/bench-report.py" "$RAW" "$mode"
+    "$PYTHON3" "$TOP/scripts/bench-report.py" "$RAW" "$mode"
 }
 
 main "$@"

@@ -6,6 +6,9 @@ OVS_TREE=$BUILD_DIR/ovs
 OVS_TARBALL=${OVS_TARBALL:-/usr/src/openvswitch/openvswitch.tar.gz}
 OVS_BASE_VERSION=3.1.0
 PATCH_DIR=$TOP/patches
+# Debian's Python, with the packages of scripts/packages.txt, whatever
+# else (pyenv, a virtualenv) comes first on PATH.
+PYTHON3=/usr/bin/python3
 
 # The tag on the base commit of the generated tree: the unmodified tarball.
 BASE_TAG=upstream-base

@@ -105,7 +105,7 @@ show_simnic_xstats() {
     local port
     for port in 0 1; do echo "/ethdev/xstats,$port"; done \
         | dpdk-telemetry.py -f "$PREFIX" 2>/dev/null \
-        | python3 -c '
+        | "$PYTHON3" -c '
 import json, sys
 port = 0
 for line in sys.stdin:

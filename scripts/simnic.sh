@@ -126,7 +126,7 @@ run_fuzz_dir() {
     local rc=0
 
     rm -rf "$dir/seeds"
-    python3 "$SRC_DIR/tests/fuzz_seeds.py" "$dir/seeds" \
+    "$PYTHON3" "$SRC_DIR/tests/fuzz_seeds.py" "$dir/seeds" \
         || die "cannot write the fuzzer's seed corpus"
     mkdir -p "$dir/corpus" "$dir/artifacts"
     # ASan: leaks count as crashes; UBSan aborts (-fno-sanitize-recover).
@@ -154,7 +154,7 @@ fi
 
 if $run_fuzz; then
     command -v clang >/dev/null || die "clang is not installed"
-    command -v python3 >/dev/null || die "python3 is not installed"
+    [ -x "$PYTHON3" ] || die "$PYTHON3 is not installed"
     # The driver's sources go into the target itself, instrumented.
     CC=clang build_dir "$BUILD_DIR/simnic-fuzz" -Dfuzz=enabled \
         -Dtests=disabled -Db_sanitize=address,undefined -Db_lundef=false
