@@ -12,7 +12,10 @@
 # BENCH_MASKS ("1 8"), BENCH_REPEATS (5), BENCH_SECONDS (measurement time,
 # 5), BENCH_CONFIGS ("floor base-off base-on series-off series-on"; also
 # "series-on-noread": the series' offload with the NIC's counters never
-# read, to see what reading them costs the PMD).
+# read, to see what reading them costs the PMD), BENCH_REWRITE_CONFIGS
+# ("base-off-rw base-on-rw series-off-rw series-on-rw": the same with rules
+# that rewrite headers and decrement the TTL, measured at the largest N
+# in one subtable).
 #
 # Each measurement starts its own ovsdb-server and ovs-vswitchd (or
 # dpdk-testpmd for the floor) with a private run directory, DPDK with
@@ -45,6 +48,7 @@ else
     OUT_DIR=$TOP/bench/results
 fi
 CONFIGS=${BENCH_CONFIGS:-"floor base-off base-on series-off series-on"}
+REWRITE_CONFIGS=${BENCH_REWRITE_CONFIGS-"base-off-rw base-on-rw series-off-rw series-on-rw"}
 BIG_FRAME=1518
 BASE_TREE=$BUILD_DIR/ovs-base
 SIMNIC_PLUGIN=$BUILD_DIR/simnic/librte_net_simnic.so
@@ -105,16 +109,17 @@ eal_memory_args() {
     fi
 }
 
-# Writes the OpenFlow rules for N megaflows in M subtables to file $3.  Flow
-# i of simnic's generator comes from 10.0.0.1 + i, UDP port 1024 + i mod
-# 64512.  Each rule matches one flow's source address; in group g = i mod
-# M it also matches the flow's source port under the mask 0xffff << g, so
-# that the megaflows of group g share a mask of their own.
+# Writes the OpenFlow rules for N megaflows in M subtables to file $3, with
+# actions $4 (e.g. "output:2").  Flow i of simnic's generator comes from
+# 10.0.0.1 + i, UDP port 1024 + i mod 64512.  Each rule matches one flow's
+# source address; in group g = i mod M it also matches the flow's source
+# port under the mask 0xffff << g, so that the megaflows of group g share a
+# mask of their own.
 write_rules() {
     local n=$1 m=$2
-    "$PYTHON3" - "$n" "$m" >"$3" <<'EOF'
+    "$PYTHON3" - "$n" "$m" "$4" >"$3" <<'EOF'
 import sys
-n, m = int(sys.argv[1]), int(sys.argv[2])
+n, m, actions = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 for i in range(n):
     a = 0x0a000001 + i
     ip = "%d.%d.%d.%d" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255)
@@ -123,7 +128,7 @@ for i in range(n):
         mask = (0xffff << (i % m)) & 0xffff
         port = (1024 + i % 64512) & mask
         match += ",tp_src=0x%x/0x%x" % (port, mask)
-    print(match + ",actions=output:2")
+    print(match + ",actions=" + actions)
 print("priority=0,actions=drop")
 EOF
 }
@@ -194,7 +199,7 @@ rules_installed() {
         series-on*)
             ovs-appctl dpif-netdev/offload-stats-show \
                 | sed -n 's/^  Rules in use: //p' ;;
-        base-on)
+        base-on*)
             ovs-appctl dpctl/offload-stats-show \
                 | sed -n 's/^ *Total *Inserted offloads: *//p' ;;
         *) echo 0 ;;
@@ -239,7 +244,7 @@ insert_latency() {
         series-on*)
             stats=$(ovs-appctl dpif-netdev/offload-stats-show)
             echo "$(echo "$stats" | sed -n 's/^  Insertion latency (us): mean [0-9]*, p50 \([0-9]*\), p99 \([0-9]*\).*/\1 \2/p') $(echo "$stats" | sed -n 's/^  Installation time (us): mean \([0-9.]*\),.*/\1/p')" ;;
-        base-on)
+        base-on*)
             # 3.1 reports a mean only.
             echo "$(ovs-appctl dpctl/offload-stats-show \
                     | sed -n 's/^ *Total *Cumulative Average latency (us): *//p') - -" ;;
@@ -252,15 +257,19 @@ insert_latency() {
 measure_ovs() {
     local config=$1 n=$2 m=$3 size=$4 round=$5 tree offload rate
     local interval=1000
-    local rules=$RUN_DIR.rules cycles packets rss huge lat
+    local rules=$RUN_DIR.rules cycles packets rss huge lat actions=output:2
     case $config in
         base-*) tree=$BASE_TREE ;;
         series-*) tree=$OVS_TREE ;;
     esac
     case $config in *-on*) offload=true ;; *) offload=false ;; esac
     [ "$config" = series-on-noread ] && interval=3600000
+    # Header rewriting: the actions read and write L3 and L4 headers.
+    case $config in
+        *-rw) actions=mod_dl_dst:02:aa:00:00:00:01,mod_tp_dst:9999,dec_ttl,output:2 ;;
+    esac
 
-    write_rules "$n" "$m" "$rules"
+    write_rules "$n" "$m" "$rules" "$actions"
     start_ovs "$tree" "$offload" "$n" "$size" "$rules" "$interval"
     rate=$(wait_setup "$config" "$n")
     # Let the generator's first pass after the last rule change end, so
@@ -350,6 +359,11 @@ main() {
             else
                 measure_ovs "$config" "$n" 1 $BIG_FRAME "$round"
             fi
+        done
+        # One point with header-rewriting rules: the largest N, one
+        # subtable, beside the floor measured above.
+        for config in $REWRITE_CONFIGS; do
+            measure_ovs "$config" "$n" 1 64 "$round"
         done
     done
 
