@@ -880,6 +880,47 @@ simnic_iface_stash_fill(struct simnic_rxq *rxq, uint16_t n)
 	return n;
 }
 
+/* Room for the PACKET_AUXDATA message of one received frame. */
+union simnic_iface_cmsg {
+	struct cmsghdr hdr;
+	uint8_t buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+};
+
+/*
+ * Puts back into 'm' the VLAN tag that the kernel took out of the frame
+ * into the socket's auxiliary data (most interfaces, veth included, strip
+ * the outer tag on receive), as the wire had it: simnic offers no VLAN
+ * stripping.  Returns false if the mbuf has no headroom for it.
+ */
+static bool
+simnic_iface_restore_vlan(struct rte_mbuf *m, const struct msghdr *msg)
+{
+	const struct tpacket_auxdata *aux = NULL;
+	struct cmsghdr *cmsg;
+	uint16_t tpid;
+	uint8_t *p;
+
+	for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL;
+	     cmsg = CMSG_NXTHDR((struct msghdr *)(uintptr_t)msg, cmsg)) {
+		if (cmsg->cmsg_level == SOL_PACKET &&
+		    cmsg->cmsg_type == PACKET_AUXDATA &&
+		    cmsg->cmsg_len >= CMSG_LEN(sizeof(*aux)))
+			aux = (const void *)CMSG_DATA(cmsg);
+	}
+	if (aux == NULL || !(aux->tp_status & TP_STATUS_VLAN_VALID))
+		return true;
+	tpid = aux->tp_status & TP_STATUS_VLAN_TPID_VALID ?
+	       aux->tp_vlan_tpid : RTE_ETHER_TYPE_VLAN;
+	p = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(struct rte_vlan_hdr));
+	if (p == NULL)
+		return false;
+	memmove(p, p + sizeof(struct rte_vlan_hdr), 2 * RTE_ETHER_ADDR_LEN);
+	*(rte_be16_t *)(p + 2 * RTE_ETHER_ADDR_LEN) = rte_cpu_to_be_16(tpid);
+	*(rte_be16_t *)(p + 2 * RTE_ETHER_ADDR_LEN + 2) =
+		rte_cpu_to_be_16(aux->tp_vlan_tci);
+	return true;
+}
+
 static uint16_t
 simnic_rx_iface(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
@@ -887,6 +928,7 @@ simnic_rx_iface(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct mmsghdr msgs[SIMNIC_BURST_MAX];
 	struct iovec iov[SIMNIC_BURST_MAX];
 	struct sockaddr_ll from[SIMNIC_BURST_MAX];
+	union simnic_iface_cmsg cmsgs[SIMNIC_BURST_MAX];
 	uint16_t i, n, kept = 0, steered;
 	int r;
 
@@ -907,6 +949,8 @@ simnic_rx_iface(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_control = &cmsgs[i];
+		msgs[i].msg_hdr.msg_controllen = sizeof(cmsgs[i]);
 	}
 	r = recvmmsg(rxq->fd, msgs, n, MSG_DONTWAIT, NULL);
 	if (r <= 0) {
@@ -928,6 +972,11 @@ simnic_rx_iface(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			m->data_len = (uint16_t)msgs[i].msg_len;
 			m->pkt_len = msgs[i].msg_len;
 			m->port = rxq->port_id;
+			if (!simnic_iface_restore_vlan(m, &msgs[i].msg_hdr)) {
+				rxq->errors++;
+				rte_pktmbuf_free(m);
+				continue;
+			}
 			pkts[kept++] = m;
 		}
 	}
@@ -1163,6 +1212,16 @@ simnic_iface_rxq_setup(struct rte_eth_dev *dev, struct simnic_rxq *rxq,
 	/* Saves copying our own Tx back; Rx filters it anyway on old kernels. */
 	(void)setsockopt(rxq->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 			 sizeof(one));
+	/* VLAN tags that the interface stripped come back in auxiliary data. */
+	if (setsockopt(rxq->fd, SOL_PACKET, PACKET_AUXDATA, &one,
+		       sizeof(one)) < 0) {
+		ret = -errno;
+		SIMNIC_LOG(ERR, "%s: cannot ask %s for packet auxiliary data: %s",
+			   rxq->priv->name, rxq->priv->iface, strerror(-ret));
+		close(rxq->fd);
+		rxq->fd = -1;
+		return ret;
+	}
 	if (dev->data->nb_rx_queues > 1) {
 		ret = simnic_iface_join_fanout(rxq->priv, rxq->fd);
 		if (ret != 0) {

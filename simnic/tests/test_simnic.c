@@ -3190,6 +3190,35 @@ raw_recv_from(int fd, const struct rte_ether_addr *src, uint8_t *buf,
 	return -1;
 }
 
+/*
+ * Sends 'frame' from fd until port's Rx delivers a frame of the same
+ * length from the same source, for up to a second; returns whether it had
+ * the same bytes.
+ */
+static bool
+iface_roundtrip(int fd, uint16_t port, const uint8_t *frame, size_t len)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
+	struct rte_mbuf *rx[32];
+	int same = -1;
+	uint16_t i, n;
+
+	while (same < 0 && rte_get_timer_cycles() < deadline) {
+		assert_int_equal(send(fd, frame, len, 0), (ssize_t)len);
+		rte_delay_ms(10);
+		n = rte_eth_rx_burst(port, 0, rx, RTE_DIM(rx));
+		for (i = 0; i < n; i++) {
+			const uint8_t *d = rte_pktmbuf_mtod(rx[i], uint8_t *);
+
+			if (same < 0 && rx[i]->pkt_len == len &&
+			    memcmp(d + 6, frame + 6, 6) == 0)
+				same = memcmp(d, frame, len) == 0;
+		}
+		rte_pktmbuf_free_bulk(rx, n);
+	}
+	return same == 1;
+}
+
 static void
 test_iface_veth(void **state __rte_unused)
 {
@@ -3254,6 +3283,20 @@ test_iface_veth(void **state __rte_unused)
 	assert_int_equal(rte_eth_tx_burst(port, 0, &m, 1), 1);
 	assert_int_equal(raw_recv_from(fd, &mac_b, buf, sizeof(buf)),
 			 (ssize_t)len);
+
+	/*
+	 * VLAN tags, which veth strips into packet metadata, arrive in the
+	 * frame: one 802.1Q tag, then an 802.1ad tag over an 802.1Q one.
+	 */
+	p = udp4();
+	p.vlan = 0x2005;
+	len = pkt_write(&p, frame);
+	assert_true(iface_roundtrip(fd, port, frame, len));
+	p.vlan2 = 7;
+	len = pkt_write(&p, frame);
+	frame[12] = 0x88;
+	frame[13] = 0xa8;
+	assert_true(iface_roundtrip(fd, port, frame, len));
 
 	close(fd);
 	assert_int_equal(rte_vdev_uninit("net_simnic_if"), 0);
