@@ -92,6 +92,7 @@ struct simnic_caps {
 	uint32_t insert_latency_us;	/* create and destroy wait this long */
 	bool count;		/* COUNT action available */
 	bool mark;		/* MARK and FLAG actions available */
+	bool integrity;		/* INTEGRITY pattern item available */
 };
 
 /*
@@ -131,6 +132,17 @@ struct simnic_flow_key {
 #define SIMNIC_KEY_F_HAS_VLAN		RTE_BIT32(0)
 #define SIMNIC_KEY_F_HAS_MORE_VLAN	RTE_BIT32(1)
 #define SIMNIC_KEY_F_IP6_FRAG_EXT	RTE_BIT32(2)
+/*
+ * Integrity (RTE_FLOW_ITEM_TYPE_INTEGRITY), see simnic_flow_table.c for
+ * the exact checks.  L3_OK: the IPv4/IPv6 header's lengths are consistent
+ * with each other and with the frame.  L4_OK: L3_OK, and the L4 header
+ * fits in the L4 length that the IP header gives.  L3_LEN_OK: the IP
+ * header's L3 length fits in the frame.  L4_OK implies L3_OK, which
+ * implies L3_LEN_OK.
+ */
+#define SIMNIC_KEY_F_L3_OK		RTE_BIT32(3)
+#define SIMNIC_KEY_F_L4_OK		RTE_BIT32(4)
+#define SIMNIC_KEY_F_L3_LEN_OK		RTE_BIT32(5)
 
 #define SIMNIC_L3_NONE	0
 #define SIMNIC_L3_IPV4	4

@@ -35,6 +35,7 @@
 #define SIMNIC_ARG_MAX_MARK	"max_mark"
 #define SIMNIC_ARG_COUNT	"count"
 #define SIMNIC_ARG_MARK		"mark"
+#define SIMNIC_ARG_INTEGRITY	"integrity"
 #define SIMNIC_ARG_FAIL_EVERY	"fail_every"
 #define SIMNIC_ARG_OFFLOAD_CLOCK	"offload_clock"
 #define SIMNIC_ARG_INSERT_LATENCY	"insert_latency_us"
@@ -72,6 +73,7 @@ static const struct simnic_options simnic_default_options = {
 		.insert_latency_us = 0,
 		.count = true,
 		.mark = true,
+		.integrity = true,
 	},
 };
 
@@ -304,6 +306,8 @@ simnic_arg_cap(struct simnic_options *opt, const char *key,
 					&caps->insert_latency_us);
 	if (strcmp(key, SIMNIC_ARG_COUNT) == 0)
 		return simnic_parse_bool(opt, key, value, &caps->count);
+	if (strcmp(key, SIMNIC_ARG_INTEGRITY) == 0)
+		return simnic_parse_bool(opt, key, value, &caps->integrity);
 	return simnic_parse_bool(opt, key, value, &caps->mark);
 }
 
@@ -323,6 +327,7 @@ static const struct simnic_devarg simnic_devargs[] = {
 	{ SIMNIC_ARG_MAX_MARK, simnic_arg_cap },
 	{ SIMNIC_ARG_COUNT, simnic_arg_cap },
 	{ SIMNIC_ARG_MARK, simnic_arg_cap },
+	{ SIMNIC_ARG_INTEGRITY, simnic_arg_cap },
 	{ SIMNIC_ARG_FAIL_EVERY, simnic_arg_cap },
 	{ SIMNIC_ARG_INSERT_LATENCY, simnic_arg_cap },
 	{ SIMNIC_ARG_OFFLOAD_CLOCK, simnic_arg_clock },
@@ -346,7 +351,7 @@ simnic_parse_pair(struct simnic_options *opt, const struct rte_kvargs *kvlist,
 	const struct simnic_devarg *arg = simnic_devarg_find(pair->key);
 
 	if (arg == NULL) {
-		SIMNIC_LOG(ERR, "%s: unknown devarg '%s' (valid: iface, gen, sink, peer, max_rules, max_masks, max_mark, count, mark, fail_every, insert_latency_us, offload_clock)",
+		SIMNIC_LOG(ERR, "%s: unknown devarg '%s' (valid: iface, gen, sink, peer, max_rules, max_masks, max_mark, count, mark, integrity, fail_every, insert_latency_us, offload_clock)",
 			   opt->dev_name, pair->key);
 		return -EINVAL;
 	}
@@ -968,5 +973,6 @@ RTE_PMD_REGISTER_PARAM_STRING(net_simnic,
 	"sink=1 "
 	"peer=<simnic port name> "
 	"max_rules=<n> max_masks=<n> max_mark=<n> "
-	"count=<0|1> mark=<0|1> fail_every=<n> insert_latency_us=<n> "
+	"count=<0|1> mark=<0|1> integrity=<0|1> fail_every=<n> "
+	"insert_latency_us=<n> "
 	"offload_clock=<host|nic>");

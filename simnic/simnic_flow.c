@@ -9,8 +9,9 @@
  *
  * Supported: ingress rules of group 0 with any priority (lower wins);
  * items ETH, VLAN (one, the outer tag), IPV4, IPV6, TCP, UDP, SCTP, ICMP,
- * ICMP6, VOID with DPDK's spec/mask semantics ("last" only where it makes
- * no range); actions MARK, FLAG, COUNT, QUEUE, RSS, DROP, PASSTHRU, VOID.
+ * ICMP6, INTEGRITY (one, anywhere; l3_ok, l4_ok, l3_len_ok), VOID with
+ * DPDK's spec/mask semantics ("last" only where it makes no range);
+ * actions MARK, FLAG, COUNT, QUEUE, RSS, DROP, PASSTHRU, VOID.
  * Every refusal says why in rte_flow_error and points at the offending
  * attribute, item or action.  A pattern that no frame could match (its
  * items contradict each other) is refused too, rather than installed as a
@@ -58,7 +59,10 @@ struct simnic_flow_slot {
 	uint32_t next_free;
 };
 
-/* Layers, outer to inner; pattern items must follow this order. */
+/*
+ * Layers, outer to inner; pattern items must follow this order.  An item
+ * of layer NONE describes no header (INTEGRITY) and may go anywhere.
+ */
 enum simnic_layer {
 	SIMNIC_LAYER_NONE,
 	SIMNIC_LAYER_ETH,
@@ -75,6 +79,7 @@ struct simnic_parse {
 	const struct rte_flow_item *item;	/* being parsed */
 	enum simnic_layer layer;		/* of the last item */
 	const char *last_item_name;
+	const struct rte_flow_item *integrity;	/* the INTEGRITY item */
 	bool seen_mark;
 	bool seen_flag;
 	bool seen_count;
@@ -707,6 +712,64 @@ simnic_compile_icmp6(struct simnic_parse *p, const void *spec_v,
 	return ret;
 }
 
+/*
+ * INTEGRITY: the bits simnic computes (see simnic_flow_table.c), each
+ * matched as 1 (ok) or 0 (not ok).  The others are refused by name:
+ * simnic checks no checksums, and packet_ok and l2_ok would promise more
+ * than the length checks it does.
+ */
+static int
+simnic_integrity_check_mask(struct simnic_parse *p,
+			    const struct rte_flow_item_integrity *mask)
+{
+	const char *field = NULL;
+
+	if (mask->packet_ok)
+		field = "packet_ok";
+	else if (mask->l2_ok)
+		field = "l2_ok";
+	else if (mask->l2_crc_ok)
+		field = "l2_crc_ok";
+	else if (mask->ipv4_csum_ok)
+		field = "ipv4_csum_ok";
+	else if (mask->l4_csum_ok)
+		field = "l4_csum_ok";
+	else if (mask->reserved)
+		field = "reserved bits";
+	if (field == NULL)
+		return 0;
+	return simnic_flow_error(p->error, ENOTSUP,
+		RTE_FLOW_ERROR_TYPE_ITEM_MASK, p->item,
+		"INTEGRITY item: %s not supported (simnic matches l3_ok, l4_ok and l3_len_ok only)",
+		field);
+}
+
+static int
+simnic_compile_integrity(struct simnic_parse *p, const void *spec_v,
+			 const void *mask_v)
+{
+	const struct rte_flow_item_integrity *spec = spec_v, *mask = mask_v;
+	int ret;
+
+	if (spec == NULL)
+		return 0;
+	/* Tunnels are not parsed: the outermost headers are all there is. */
+	if (spec->level != 0 || mask->level != 0)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"INTEGRITY item: level %" PRIu32 " not supported: simnic checks the outermost headers only (level 0)",
+			spec->level != 0 ? spec->level : mask->level);
+	ret = simnic_integrity_check_mask(p, mask);
+	if (ret == 0 && mask->l3_ok)
+		ret = simnic_merge_flag(p, SIMNIC_KEY_F_L3_OK, spec->l3_ok);
+	if (ret == 0 && mask->l4_ok)
+		ret = simnic_merge_flag(p, SIMNIC_KEY_F_L4_OK, spec->l4_ok);
+	if (ret == 0 && mask->l3_len_ok)
+		ret = simnic_merge_flag(p, SIMNIC_KEY_F_L3_LEN_OK,
+					spec->l3_len_ok);
+	return ret;
+}
+
 struct simnic_item_desc {
 	enum rte_flow_item_type type;
 	const char *name;
@@ -736,6 +799,8 @@ static const struct simnic_item_desc simnic_items[] = {
 	  &rte_flow_item_icmp_mask, simnic_compile_icmp },
 	{ RTE_FLOW_ITEM_TYPE_ICMP6, "ICMP6", SIMNIC_LAYER_L4,
 	  &rte_flow_item_icmp6_mask, simnic_compile_icmp6 },
+	{ RTE_FLOW_ITEM_TYPE_INTEGRITY, "INTEGRITY", SIMNIC_LAYER_NONE,
+	  &rte_flow_item_integrity_mask, simnic_compile_integrity },
 };
 
 static const struct simnic_item_desc *
@@ -846,6 +911,45 @@ simnic_compile_spec(struct simnic_parse *p,
 	return desc->compile(p, item->spec, mask);
 }
 
+/* A header item: it must come after the layers before it. */
+static int
+simnic_parse_item_layer(struct simnic_parse *p,
+			const struct simnic_item_desc *desc)
+{
+	if (desc->layer == SIMNIC_LAYER_VLAN && p->layer == SIMNIC_LAYER_VLAN)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"only one VLAN item (the outer tag) is supported");
+	if (desc->layer <= p->layer)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"%s item cannot follow %s item: items go outer to inner (ETH, VLAN, IPV4/IPV6, L4)",
+			desc->name, p->last_item_name);
+	p->layer = desc->layer;
+	p->last_item_name = desc->name;
+	return 0;
+}
+
+/*
+ * INTEGRITY, which describes no header: anywhere, once.  What it needs
+ * from the rest of the pattern is checked once the pattern is complete
+ * (simnic_check_integrity()).
+ */
+static int
+simnic_parse_item_integrity(struct simnic_parse *p)
+{
+	if (!p->priv->caps.integrity)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"INTEGRITY is disabled on this port: it was created with devarg integrity=0");
+	if (p->integrity != NULL)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"only one INTEGRITY item per pattern");
+	p->integrity = p->item;
+	return 0;
+}
+
 static int
 simnic_parse_item(struct simnic_parse *p, const struct rte_flow_item *item)
 {
@@ -857,7 +961,7 @@ simnic_parse_item(struct simnic_parse *p, const struct rte_flow_item *item)
 	if (desc == NULL)
 		return simnic_flow_error(p->error, ENOTSUP,
 			RTE_FLOW_ERROR_TYPE_ITEM, item,
-			"pattern item %s is not supported (supported: ETH, VLAN, IPV4, IPV6, TCP, UDP, SCTP, ICMP, ICMP6, VOID)",
+			"pattern item %s is not supported (supported: ETH, VLAN, IPV4, IPV6, TCP, UDP, SCTP, ICMP, ICMP6, INTEGRITY, VOID)",
 			simnic_item_type_name(item->type));
 	/* rte_flow: "Setting either mask or last without spec is an error." */
 	if (item->spec == NULL && (item->mask != NULL || item->last != NULL))
@@ -866,17 +970,12 @@ simnic_parse_item(struct simnic_parse *p, const struct rte_flow_item *item)
 			"%s item: %s without spec is an error; to match any %s packet, set none of spec, mask and last",
 			desc->name, item->mask != NULL ? "mask" : "last",
 			desc->name);
-	if (desc->layer == SIMNIC_LAYER_VLAN && p->layer == SIMNIC_LAYER_VLAN)
-		return simnic_flow_error(p->error, ENOTSUP,
-			RTE_FLOW_ERROR_TYPE_ITEM, item,
-			"only one VLAN item (the outer tag) is supported");
-	if (desc->layer <= p->layer)
-		return simnic_flow_error(p->error, EINVAL,
-			RTE_FLOW_ERROR_TYPE_ITEM, item,
-			"%s item cannot follow %s item: items go outer to inner (ETH, VLAN, IPV4/IPV6, L4)",
-			desc->name, p->last_item_name);
-	p->layer = desc->layer;
-	p->last_item_name = desc->name;
+	if (desc->layer == SIMNIC_LAYER_NONE)
+		ret = simnic_parse_item_integrity(p);
+	else
+		ret = simnic_parse_item_layer(p, desc);
+	if (ret != 0)
+		return ret;
 
 	/* No spec matches any packet of the protocol. */
 	if (item->spec == NULL)
@@ -885,6 +984,92 @@ simnic_parse_item(struct simnic_parse *p, const struct rte_flow_item *item)
 		ret = simnic_compile_spec(p, desc);
 	if (ret == 0)
 		ret = simnic_check_item(p);
+	return ret;
+}
+
+/*
+ * INTEGRITY, once the pattern is complete: as mlx5 does, a layer's check
+ * needs that layer's item, so that "ok" always speaks of a header the
+ * rule names (l3_ok 0 on its own would match every non-IP frame too).
+ */
+static int
+simnic_integrity_needs_layers(struct simnic_parse *p)
+{
+	const struct simnic_rule *r = p->rule;
+
+	if ((r->mask.flags & SIMNIC_KEY_F_L3_OK) && !r->mask.l3)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"INTEGRITY item: l3_ok needs an IPV4 or IPV6 item in the pattern");
+	if ((r->mask.flags & SIMNIC_KEY_F_L3_LEN_OK) && !r->mask.l3)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"INTEGRITY item: l3_len_ok needs an IPV4 or IPV6 item in the pattern");
+	if ((r->mask.flags & SIMNIC_KEY_F_L4_OK) && !r->mask.l4)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM, p->item,
+			"INTEGRITY item: l4_ok needs an L4 item (TCP, UDP, SCTP, ICMP or ICMP6) in the pattern");
+	return 0;
+}
+
+/* Whether the rule pins flag 'ok' to 1 and flag 'implied' to 0. */
+static bool
+simnic_integrity_denies_implied(const struct simnic_rule *r, uint8_t ok,
+				uint8_t implied)
+{
+	return !simnic_flag_could_be(r, ok, false) &&
+	       !simnic_flag_could_be(r, implied, true);
+}
+
+/* Whether a TCP data_off field pinned to (key, mask) can be 5 to 15. */
+static bool
+simnic_tcp_data_off_could_fit(uint8_t key, uint8_t mask)
+{
+	unsigned int words;
+
+	for (words = 5; words <= 15; words++)
+		if (simnic_could_be8(key, mask & 0xf0, (uint8_t)(words << 4)))
+			return true;
+	return false;
+}
+
+/*
+ * l4_ok implies l3_ok, which implies l3_len_ok (see simnic.h), and l4_ok
+ * on TCP needs a data offset of 5 words or more.
+ */
+static int
+simnic_integrity_check_possible(struct simnic_parse *p)
+{
+	const struct simnic_rule *r = p->rule;
+
+	if (simnic_integrity_denies_implied(r, SIMNIC_KEY_F_L4_OK,
+					    SIMNIC_KEY_F_L3_OK) ||
+	    simnic_integrity_denies_implied(r, SIMNIC_KEY_F_L4_OK,
+					    SIMNIC_KEY_F_L3_LEN_OK))
+		return simnic_item_never_matches(p,
+			"INTEGRITY item: l4_ok 1 needs l3_ok and l3_len_ok 1");
+	if (simnic_integrity_denies_implied(r, SIMNIC_KEY_F_L3_OK,
+					    SIMNIC_KEY_F_L3_LEN_OK))
+		return simnic_item_never_matches(p,
+			"INTEGRITY item: l3_ok 1 needs l3_len_ok 1");
+	if (!simnic_flag_could_be(r, SIMNIC_KEY_F_L4_OK, false) &&
+	    r->key.l4 == IPPROTO_TCP &&
+	    !simnic_tcp_data_off_could_fit(r->key.tcp_data_off,
+					   r->mask.tcp_data_off))
+		return simnic_item_never_matches(p,
+			"INTEGRITY item: l4_ok 1 with a TCP data_off below 5 words (20 bytes), which no well-formed TCP header has");
+	return 0;
+}
+
+static int
+simnic_check_integrity(struct simnic_parse *p)
+{
+	int ret;
+
+	p->item = p->integrity;
+	ret = simnic_integrity_needs_layers(p);
+	if (ret == 0)
+		ret = simnic_integrity_check_possible(p);
 	return ret;
 }
 
@@ -906,7 +1091,7 @@ simnic_parse_pattern(struct simnic_parse *p,
 		if (ret != 0)
 			return ret;
 	}
-	return 0;
+	return p->integrity != NULL ? simnic_check_integrity(p) : 0;
 }
 
 /* Attributes. */
@@ -1672,6 +1857,33 @@ simnic_fate_name(enum simnic_fate fate)
 	}
 }
 
+/*
+ * The INTEGRITY bits a rule matches, e.g. " integrity l3_ok 1 l4_ok 1":
+ * unlike header fields, they are not visible in the frames it marks.
+ */
+static void
+simnic_rule_dump_integrity(FILE *f, const struct simnic_rule *r)
+{
+	static const struct {
+		uint8_t flag;
+		const char *name;
+	} bits[] = {
+		{ SIMNIC_KEY_F_L3_OK, "l3_ok" },
+		{ SIMNIC_KEY_F_L4_OK, "l4_ok" },
+		{ SIMNIC_KEY_F_L3_LEN_OK, "l3_len_ok" },
+	};
+	unsigned int i;
+	bool any = false;
+
+	for (i = 0; i < RTE_DIM(bits); i++) {
+		if (!(r->mask.flags & bits[i].flag))
+			continue;
+		fprintf(f, "%s %s %d", any ? "" : " integrity", bits[i].name,
+			(r->key.flags & bits[i].flag) != 0);
+		any = true;
+	}
+}
+
 /* The queues are locked, for the counters. */
 static void
 simnic_rule_dump(const struct simnic_private *priv, FILE *f, uint32_t index,
@@ -1686,6 +1898,7 @@ simnic_rule_dump(const struct simnic_private *priv, FILE *f, uint32_t index,
 		fprintf(f, " mark %" PRIu32, r->mark_id);
 	if (r->has_flag)
 		fprintf(f, " flag");
+	simnic_rule_dump_integrity(f, r);
 	if (r->has_count) {
 		simnic_counters_sum(priv, index, &hits, &bytes);
 		fprintf(f, " hits %" PRIu64 " bytes %" PRIu64, hits, bytes);

@@ -190,6 +190,114 @@ simnic_extract_l4(struct simnic_flow_key *key, const uint8_t *p, uint32_t len,
 	key->l4 = proto;
 }
 
+/*
+ * Integrity flags (SIMNIC_KEY_F_L3_OK, _L4_OK, _L3_LEN_OK), which the
+ * INTEGRITY item matches.  They exist so that a rule can stay off frames
+ * whose headers Open vSwitch's own extraction (miniflow_extract) would
+ * not read: OVS zeroes the L3 fields of an IP packet whose lengths do not
+ * add up, and the L4 fields of an L4 header that does not fit, while the
+ * key fields above are read from the header bytes whatever the lengths
+ * say.  So every check here is at least as strict as OVS's: "ok" never
+ * holds for a frame that OVS would find malformed.  Lengths are checked,
+ * checksums are not (a real NIC may also require a good checksum, which
+ * is only stricter).
+ */
+
+/* The ICMP and ICMPv6 headers: 8 bytes each, as OVS wants them. */
+#define SIMNIC_ICMP_HDR_LEN	8
+
+/*
+ * Whether the L4 header at p fits in l4_len, the L4 length that the IP
+ * header gives (never more than the bytes the frame holds at p).
+ */
+static bool
+simnic_l4_hdr_fits(const uint8_t *p, uint32_t l4_len, uint8_t proto,
+		   uint8_t l3)
+{
+	uint32_t doff;
+
+	switch (proto) {
+	case IPPROTO_TCP:
+		if (l4_len < sizeof(struct rte_tcp_hdr))
+			return false;
+		/* The options too: OVS reads none past data offset * 4. */
+		doff = (p[offsetof(struct rte_tcp_hdr, data_off)] >> 4) * 4;
+		return doff >= sizeof(struct rte_tcp_hdr) && doff <= l4_len;
+	case IPPROTO_UDP:
+		return l4_len >= sizeof(struct rte_udp_hdr);
+	case IPPROTO_SCTP:
+		return l4_len >= sizeof(struct rte_sctp_hdr);
+	case IPPROTO_ICMP:
+		return l3 == SIMNIC_L3_IPV4 && l4_len >= SIMNIC_ICMP_HDR_LEN;
+	case IPPROTO_ICMPV6:
+		return l3 == SIMNIC_L3_IPV6 && l4_len >= SIMNIC_ICMP_HDR_LEN;
+	default:
+		/* No header simnic reads: nothing it could vouch for. */
+		return false;
+	}
+}
+
+/*
+ * IPv4 whose version and ihl simnic_extract_ipv4() accepted (ihl in
+ * [20, len]); len counts the bytes after the L2 header(s), padding
+ * included: total_length, not len, bounds the datagram.
+ */
+static void
+simnic_integrity_ipv4(struct simnic_flow_key *key, const uint8_t *p,
+		      uint32_t len, uint32_t ihl)
+{
+	uint32_t total = rte_be_to_cpu_16(simnic_read16(p +
+			offsetof(struct rte_ipv4_hdr, total_length)));
+
+	if (total > len)
+		return;
+	key->flags |= SIMNIC_KEY_F_L3_LEN_OK;
+	if (total < ihl)
+		return;
+	key->flags |= SIMNIC_KEY_F_L3_OK;
+	/* A later fragment has no L4 header to check. */
+	if ((rte_be_to_cpu_16(key->ip4_frag) & RTE_IPV4_HDR_OFFSET_MASK) != 0)
+		return;
+	if (simnic_l4_hdr_fits(p + ihl, total - ihl, key->ip_proto,
+			       SIMNIC_L3_IPV4))
+		key->flags |= SIMNIC_KEY_F_L4_OK;
+}
+
+/*
+ * IPv6 whose fixed header simnic_extract_ipv6() accepted; len as above.
+ * The L4 header is looked for where simnic_extract_ipv6() looks: right
+ * after the fixed header, or after one fragment header (first fragments
+ * only).
+ */
+static void
+simnic_integrity_ipv6(struct simnic_flow_key *key, const uint8_t *p,
+		      uint32_t len)
+{
+	const uint32_t hlen = sizeof(struct rte_ipv6_hdr);
+	const uint32_t flen = sizeof(struct rte_ipv6_fragment_ext);
+	uint32_t plen = rte_be_to_cpu_16(simnic_read16(p +
+			offsetof(struct rte_ipv6_hdr, payload_len)));
+	uint16_t frag_data;
+
+	if (plen > len - hlen)
+		return;
+	key->flags |= SIMNIC_KEY_F_L3_OK | SIMNIC_KEY_F_L3_LEN_OK;
+	if (key->ip_proto != IPPROTO_FRAGMENT) {
+		if (simnic_l4_hdr_fits(p + hlen, plen, key->ip_proto,
+				       SIMNIC_L3_IPV6))
+			key->flags |= SIMNIC_KEY_F_L4_OK;
+		return;
+	}
+	if (plen < flen)
+		return;
+	frag_data = rte_be_to_cpu_16(simnic_read16(p + hlen +
+			offsetof(struct rte_ipv6_fragment_ext, frag_data)));
+	if ((frag_data & RTE_IPV6_EHDR_FO_MASK) == 0 &&
+	    simnic_l4_hdr_fits(p + hlen + flen, plen - flen, p[hlen],
+			       SIMNIC_L3_IPV6))
+		key->flags |= SIMNIC_KEY_F_L4_OK;
+}
+
 static void
 simnic_extract_ipv4(struct simnic_flow_key *key, const uint8_t *p,
 		    uint32_t len)
@@ -210,6 +318,7 @@ simnic_extract_ipv4(struct simnic_flow_key *key, const uint8_t *p,
 	key->ip_proto = p[offsetof(struct rte_ipv4_hdr, next_proto_id)];
 	memcpy(key->ip_src, p + offsetof(struct rte_ipv4_hdr, src_addr), 4);
 	memcpy(key->ip_dst, p + offsetof(struct rte_ipv4_hdr, dst_addr), 4);
+	simnic_integrity_ipv4(key, p, len, ihl);
 
 	/* Only a first fragment (or a whole datagram) has an L4 header. */
 	if ((rte_be_to_cpu_16(key->ip4_frag) & RTE_IPV4_HDR_OFFSET_MASK) == 0)
@@ -233,6 +342,7 @@ simnic_extract_ipv6(struct simnic_flow_key *key, const uint8_t *p,
 	key->ip_ttl = p[offsetof(struct rte_ipv6_hdr, hop_limits)];
 	memcpy(key->ip_src, p + offsetof(struct rte_ipv6_hdr, src_addr), 16);
 	memcpy(key->ip_dst, p + offsetof(struct rte_ipv6_hdr, dst_addr), 16);
+	simnic_integrity_ipv6(key, p, len);
 
 	/*
 	 * A fragment header directly after the fixed header is the only

@@ -73,6 +73,7 @@ _Static_assert(sizeof(struct rte_flow_item_sctp) == 12, "seed layout");
 _Static_assert(sizeof(struct rte_flow_item_icmp) == 8, "seed layout");
 _Static_assert(sizeof(struct rte_flow_item_icmp6) == 4, "seed layout");
 _Static_assert(sizeof(struct rte_flow_item_vxlan) == 8, "seed layout");
+_Static_assert(sizeof(struct rte_flow_item_integrity) == 16, "seed layout");
 _Static_assert(sizeof(struct rte_flow_action_rss) == 40, "seed layout");
 
 static uint16_t port_a, port_b, port_c;
@@ -172,6 +173,9 @@ static const struct type_desc item_types[] = {
 	{ RTE_FLOW_ITEM_TYPE_PORT_ID, sizeof(struct rte_flow_item_port_id) },
 	{ RTE_FLOW_ITEM_TYPE_IPV6_FRAG_EXT,
 	  sizeof(struct rte_flow_item_ipv6_frag_ext) },
+	/* Last, so that the selectors of older corpus inputs still hold. */
+	{ RTE_FLOW_ITEM_TYPE_INTEGRITY,
+	  sizeof(struct rte_flow_item_integrity) },
 };
 
 static const struct type_desc action_types[] = {

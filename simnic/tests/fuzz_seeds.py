@@ -18,9 +18,9 @@ import sys
 
 # Selectors: indexes into item_types[] and action_types[] of the target.
 ITEM = dict(END=0, VOID=1, ETH=2, VLAN=3, IPV4=4, IPV6=5, TCP=6, UDP=7,
-            SCTP=8, ICMP=9, ICMP6=10, VXLAN=11)
+            SCTP=8, ICMP=9, ICMP6=10, VXLAN=11, INTEGRITY=19)
 ITEM_SIZE = dict(END=0, VOID=0, ETH=20, VLAN=8, IPV4=20, IPV6=44, TCP=20,
-                 UDP=8, SCTP=12, ICMP=8, ICMP6=4, VXLAN=8)
+                 UDP=8, SCTP=12, ICMP=8, ICMP6=4, VXLAN=8, INTEGRITY=16)
 ACTION = dict(END=0, VOID=1, MARK=2, FLAG=3, COUNT=4, QUEUE=5, RSS=6,
               DROP=7, PASSTHRU=8, JUMP=9)
 
@@ -92,6 +92,16 @@ def ipv6_hdr(src=bytes(16), dst=bytes(16), proto=0):
     return struct.pack('>IHBB', 0, 0, proto, 0) + src + dst
 
 
+# rte_flow_item_integrity: level, 4 bytes of padding, then the bits
+# packet_ok, l2_ok, l3_ok, l4_ok, l2_crc_ok, ipv4_csum_ok, l4_csum_ok,
+# l3_len_ok from bit 0 up.
+PACKET_OK, L3_OK, L4_OK, IPV4_CSUM_OK, L3_LEN_OK = 1, 4, 8, 32, 128
+
+
+def integrity(bits, level=0):
+    return struct.pack('<IIQ', level, 0, bits)
+
+
 def ports(sport, dport):
     return struct.pack('>HH', sport, dport)
 
@@ -109,14 +119,18 @@ def eth(ethertype, vlan=None):
 
 
 def frame4(proto, l4, src=ip4(10, 0, 0, 1), dst=ip4(10, 0, 0, 2), frag=0,
-           vlan=None):
-    hdr = struct.pack('>BBHHHBBH', 0x45, 0, 20 + len(l4), 1, frag, 64,
+           vlan=None, total_length=None, vhl=0x45):
+    if total_length is None:
+        total_length = 20 + len(l4)
+    hdr = struct.pack('>BBHHHBBH', vhl, 0, total_length, 1, frag, 64,
                       proto, 0) + src + dst
     return pad(eth(0x0800, vlan) + hdr + l4, 60)
 
 
-def frame6(proto, l4, src=ip6(1), dst=ip6(2)):
-    hdr = struct.pack('>IHBB', 6 << 28, len(l4), proto, 64) + src + dst
+def frame6(proto, l4, src=ip6(1), dst=ip6(2), payload_len=None):
+    if payload_len is None:
+        payload_len = len(l4)
+    hdr = struct.pack('>IHBB', 6 << 28, payload_len, proto, 64) + src + dst
     return eth(0x86dd) + hdr + l4
 
 
@@ -269,6 +283,51 @@ SEEDS = {
                    struct.pack('>HH', 0, 0xffff) + struct.pack('<I', 1)),
               item('IPV4')], [action('MARK', struct.pack('<I', 88))]) +
         traffic(frame6(44, bytes([UDP, 0, 0, 1, 0, 0, 0, 7]) + udp()))),
+    # INTEGRITY: ok and not-ok rules, frames whose lengths do not add up
+    # (IPv4 total_length past the frame or cutting UDP short, ihl 4, TCP
+    # data offset 4, IPv6 payload_len past the frame or cutting TCP
+    # short).
+    'integrity': (
+        rule([item('ETH'), item('IPV4'),
+              item('UDP', ports(0, 53) + bytes(4), ports(0, 0xffff) +
+                   bytes(4)),
+              item('INTEGRITY', integrity(L3_OK | L4_OK),
+                   integrity(L3_OK | L4_OK))],
+             [action('MARK', struct.pack('<I', 53)), action('COUNT')]) +
+        rule([item('INTEGRITY', integrity(0), integrity(L3_OK)),
+              item('IPV4')], [action('MARK', struct.pack('<I', 3))],
+             priority=1) +
+        rule([item('IPV6'), item('TCP'),
+              item('INTEGRITY', integrity(L3_LEN_OK | L3_OK),
+                   integrity(L3_LEN_OK | L3_OK | L4_OK))],
+             [action('FLAG'), action('PASSTHRU')]) +
+        traffic(frame4(UDP, udp(dport=53))) +
+        traffic(frame4(UDP, udp(dport=53), total_length=60)) +
+        traffic(frame4(UDP, udp(dport=53), total_length=24)) +
+        traffic(frame4(UDP, udp(dport=53), vhl=0x44)) +
+        traffic(frame4(UDP, udp(dport=53), frag=0x0010)) +
+        traffic(frame4(TCP, tcp()[:12] + b'\x40' + tcp()[13:])) +
+        traffic(frame6(TCP, tcp(), payload_len=200)) +
+        traffic(frame6(TCP, tcp(), payload_len=12)) +
+        traffic(frame6(TCP, tcp()))),
+    'integrity_refusals': (
+        rule([item('IPV4'), item('INTEGRITY', integrity(L3_OK, level=1),
+                                 integrity(L3_OK))], [action('COUNT')]) +
+        rule([item('IPV4'), item('UDP'),
+              item('INTEGRITY', integrity(PACKET_OK),
+                   integrity(PACKET_OK | IPV4_CSUM_OK))],
+             [action('COUNT')]) +
+        rule([item('ETH'), item('IPV4'),
+              item('INTEGRITY', integrity(L4_OK), integrity(L4_OK))],
+             [action('COUNT')]) +
+        rule([item('INTEGRITY'), item('IPV4'), item('UDP'),
+              item('INTEGRITY')], [action('COUNT')]) +
+        rule([item('IPV4'), item('UDP'),
+              item('INTEGRITY', integrity(L4_OK), integrity(L3_OK | L4_OK))],
+             [action('COUNT')]) +
+        rule([item('IPV4'),
+              item('INTEGRITY', integrity(0), integrity(L3_OK),
+                   integrity(L3_OK))], [action('COUNT')])),
 }
 
 

@@ -373,11 +373,11 @@ mbuf_mark(const struct rte_mbuf *m)
 	return RX_PLAIN;
 }
 
-/* Sends p from port_a to port_b; returns its mark or an RX_* value. */
+/* Sends m from port_a to port_b; returns its mark or an RX_* value. */
 static int64_t
-rx_mark(const struct pkt *p)
+rx_mark_mbuf(struct rte_mbuf *m)
 {
-	struct rte_mbuf *m = pkt_mbuf(p), *rx[8];
+	struct rte_mbuf *rx[8];
 	int64_t result;
 	uint16_t n;
 
@@ -390,6 +390,60 @@ rx_mark(const struct pkt *p)
 	result = mbuf_mark(rx[0]);
 	rte_pktmbuf_free(rx[0]);
 	return result;
+}
+
+/* Sends p from port_a to port_b; returns its mark or an RX_* value. */
+static int64_t
+rx_mark(const struct pkt *p)
+{
+	return rx_mark_mbuf(pkt_mbuf(p));
+}
+
+/* A frame whose headers a test breaks by hand: p's bytes, and offsets. */
+struct raw_frame {
+	uint8_t b[256];
+	size_t len;
+	size_t l3;	/* the IP header */
+	size_t l4;	/* the L4 header (IPv4 without options, IPv6) */
+};
+
+static void
+raw_frame_of(const struct pkt *p, struct raw_frame *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->len = pkt_write(p, f->b);
+	assert_true(f->len <= sizeof(f->b));
+	f->l3 = 14 + (p->vlan >= 0 ? 4 : 0) + (p->vlan2 >= 0 ? 4 : 0);
+	f->l4 = f->l3 + (p->ipv == 4 ? 20 : 40) + (p->ip6_frag ? 8 : 0);
+}
+
+/* IPv4 total_length, with the header checksum made right again. */
+static void
+raw_set_ip4_len(struct raw_frame *f, uint16_t total_length)
+{
+	put16(f->b + f->l3 + 2, total_length);
+	put16(f->b + f->l3 + 10, 0);
+	put16(f->b + f->l3 + 10, ip4_csum(f->b + f->l3));
+}
+
+static void
+raw_set_ip6_payload_len(struct raw_frame *f, uint16_t payload_len)
+{
+	put16(f->b + f->l3 + 4, payload_len);
+}
+
+/* Sends f from port_a to port_b; returns its mark or an RX_* value. */
+static int64_t
+rx_mark_raw(const struct raw_frame *f)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	char *data;
+
+	assert_non_null(m);
+	data = rte_pktmbuf_append(m, (uint16_t)f->len);
+	assert_non_null(data);
+	memcpy(data, f->b, f->len);
+	return rx_mark_mbuf(m);
 }
 
 /* Rules. */
@@ -949,6 +1003,279 @@ test_short_frames(void **state __rte_unused)
 		assert_false(rx[0]->ol_flags & RTE_MBUF_F_RX_FDIR);
 		rte_pktmbuf_free(rx[0]);
 	}
+}
+
+/*
+ * INTEGRITY: l3_ok and l4_ok hold only for frames whose IP and L4 lengths
+ * add up, by what the IP header says and not by the frame's length, so
+ * that a rule never marks a frame whose headers Open vSwitch would not
+ * read.  The frames below are each broken in one way.
+ */
+static void
+test_item_integrity_udp4(void **state __rte_unused)
+{
+	struct rte_flow_item_udp udp = { .hdr.dst_port = RTE_BE16(53) };
+	struct rte_flow_item_udp udp_mask = { .hdr.dst_port = RTE_BE16(0xffff) };
+	struct rte_flow_item_integrity ok = { .l3_ok = 1, .l4_ok = 1 };
+	struct rte_flow_item pattern[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL),
+		ITEM(UDP, &udp, &udp_mask), ITEM(INTEGRITY, &ok, &ok),
+		ITEM_END };
+	struct pkt p = udp4();
+	struct raw_frame f;
+	struct rte_flow *flow;
+
+	flow = mark_rule(port_b, 0, pattern, 53);
+	expect_in_dump(port_b, flow, "mark 53 integrity l3_ok 1 l4_ok 1\n");
+	p.dport = 53;
+	raw_frame_of(&p, &f);
+	assert_int_equal(f.len, MIN_FRAME);
+	assert_int_equal(rx_mark_raw(&f), 53);
+
+	/* total_length one byte past the frame. */
+	raw_set_ip4_len(&f, (uint16_t)(f.len - f.l3 + 1));
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+
+	/* ihl 4 (16 bytes): no IPv4 header at all. */
+	raw_frame_of(&p, &f);
+	f.b[f.l3] = 0x44;
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+
+	/*
+	 * total_length leaves 4 bytes of UDP: the frame (60 bytes, padded)
+	 * holds all 8, the datagram does not.
+	 */
+	p.payload = 0;
+	raw_frame_of(&p, &f);
+	assert_int_equal(f.len, MIN_FRAME);
+	raw_set_ip4_len(&f, 20 + 4);
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+	/* A whole UDP header and padding after the datagram are fine. */
+	raw_set_ip4_len(&f, 20 + 8);
+	assert_int_equal(rx_mark_raw(&f), 53);
+	/* total_length below the IP header itself. */
+	raw_set_ip4_len(&f, 19);
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+
+	/* A later fragment has no UDP header to vouch for. */
+	p = udp4();
+	p.dport = 53;
+	p.ip4_frag = 100;
+	assert_int_equal(rx_mark(&p), RX_PLAIN);
+	/* A first fragment has one. */
+	p.ip4_frag = RTE_IPV4_HDR_MF_FLAG;
+	assert_int_equal(rx_mark(&p), 53);
+}
+
+/* TCP's data offset counts too: the header is 20 bytes or more. */
+static void
+test_item_integrity_tcp(void **state __rte_unused)
+{
+	struct rte_flow_item_tcp tcp = { .hdr.dst_port = RTE_BE16(80) };
+	struct rte_flow_item_tcp tcp_mask = { .hdr.dst_port = RTE_BE16(0xffff) };
+	struct rte_flow_item_integrity ok = { .l4_ok = 1 };
+	struct rte_flow_item pattern[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL),
+		ITEM(TCP, &tcp, &tcp_mask), ITEM(INTEGRITY, &ok, &ok),
+		ITEM_END };
+	struct pkt p = with_proto(udp4(), 4, IPPROTO_TCP);
+	struct raw_frame f;
+
+	mark_rule(port_b, 0, pattern, 80);
+	p.dport = 80;
+	raw_frame_of(&p, &f);
+	assert_int_equal(f.b[f.l4 + 12], 0x50);
+	assert_int_equal(rx_mark_raw(&f), 80);
+	f.b[f.l4 + 12] = 0x40;
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+	/* 60 bytes of header in 20 + 18 bytes of segment. */
+	f.b[f.l4 + 12] = 0xf0;
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+	/* Options that fit: 20 + 16 bytes. */
+	f.b[f.l4 + 12] = 0x90;
+	assert_int_equal(rx_mark_raw(&f), 80);
+}
+
+static void
+test_item_integrity_ipv6(void **state __rte_unused)
+{
+	struct rte_flow_item_integrity l3 = { .l3_ok = 1 };
+	struct rte_flow_item_integrity l4 = { .l4_ok = 1 };
+	struct rte_flow_item p_l3[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV6, NULL, NULL),
+		ITEM(INTEGRITY, &l3, &l3), ITEM_END };
+	struct rte_flow_item p_l4[] = {
+		ITEM(IPV6, NULL, NULL), ITEM(UDP, NULL, NULL),
+		ITEM(INTEGRITY, &l4, &l4), ITEM_END };
+	struct pkt p = with_proto(udp4(), 6, IPPROTO_UDP);
+	struct raw_frame f;
+
+	mark_rule(port_b, 0, p_l3, 6);
+	raw_frame_of(&p, &f);
+	assert_int_equal(rx_mark_raw(&f), 6);
+	raw_set_ip6_payload_len(&f, (uint16_t)(f.len - f.l3 - 40 + 1));
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+	flush_b(NULL);
+
+	/* Behind a fragment header, the payload length counts it. */
+	mark_rule(port_b, 0, p_l4, 17);
+	assert_int_equal(rx_mark(&p), 17);
+	p.ip6_frag = true;
+	raw_frame_of(&p, &f);
+	assert_int_equal(rx_mark_raw(&f), 17);
+	raw_set_ip6_payload_len(&f, 8 + 4);
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+	raw_set_ip6_payload_len(&f, 8 + 8);
+	assert_int_equal(rx_mark_raw(&f), 17);
+}
+
+/* Spec 0: "not ok", the frames that the spec 1 rules leave. */
+static void
+test_item_integrity_not_ok(void **state __rte_unused)
+{
+	struct rte_flow_item_integrity bad_l3 = { .l3_ok = 0 };
+	struct rte_flow_item_integrity l3_mask = { .l3_ok = 1 };
+	struct rte_flow_item_integrity bad_l4 = { .l3_ok = 1, .l4_ok = 0 };
+	struct rte_flow_item_integrity l3_l4_mask = { .l3_ok = 1, .l4_ok = 1 };
+	struct rte_flow_item p_bad_l3[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL),
+		ITEM(INTEGRITY, &bad_l3, &l3_mask), ITEM_END };
+	struct rte_flow_item p_bad_l4[] = {
+		ITEM(IPV4, NULL, NULL), ITEM(UDP, NULL, NULL),
+		ITEM(INTEGRITY, &bad_l4, &l3_l4_mask), ITEM_END };
+	struct pkt p = udp4();
+	struct raw_frame f;
+
+	mark_rule(port_b, 0, p_bad_l3, 3);
+	raw_frame_of(&p, &f);
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+	raw_set_ip4_len(&f, (uint16_t)(f.len - f.l3 + 1));
+	assert_int_equal(rx_mark_raw(&f), 3);
+	raw_set_ip4_len(&f, 19);
+	assert_int_equal(rx_mark_raw(&f), 3);
+	/* Not IPv4 at all (ihl 4) is not "malformed IPv4": no IPV4 match. */
+	raw_frame_of(&p, &f);
+	f.b[f.l3] = 0x44;
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+	/* Short UDP is fine at L3. */
+	raw_frame_of(&p, &f);
+	raw_set_ip4_len(&f, 20 + 4);
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+	flush_b(NULL);
+
+	expect_in_dump(port_b, mark_rule(port_b, 0, p_bad_l4, 4),
+		       "integrity l3_ok 1 l4_ok 0");
+	assert_int_equal(rx_mark_raw(&f), 4);
+	raw_set_ip4_len(&f, 20 + 8);
+	assert_int_equal(rx_mark_raw(&f), RX_PLAIN);
+	assert_int_equal(rx_mark(&p), RX_PLAIN);
+}
+
+/* No mask: rte_flow_item_integrity_mask, all zeros, matches anything. */
+static void
+test_item_integrity_default_mask(void **state __rte_unused)
+{
+	struct rte_flow_item_integrity ok = { .l3_ok = 1, .l4_ok = 1 };
+	struct rte_flow_item pattern[] = {
+		ITEM(INTEGRITY, &ok, NULL), ITEM(ETH, NULL, NULL),
+		ITEM(IPV4, NULL, NULL), ITEM_END };
+	struct pkt p = udp4();
+	struct raw_frame f;
+
+	mark_rule(port_b, 0, pattern, 9);
+	raw_frame_of(&p, &f);
+	raw_set_ip4_len(&f, (uint16_t)(f.len - f.l3 + 1));
+	assert_int_equal(rx_mark_raw(&f), 9);
+	assert_int_equal(rx_mark(&p), 9);
+}
+
+static void
+test_item_integrity_errors(void **state __rte_unused)
+{
+	struct rte_flow_item_integrity level1 = { .level = 1, .l3_ok = 1 };
+	struct rte_flow_item_integrity level_mask = { .level = 1, .l3_ok = 1 };
+	struct rte_flow_item_integrity ok = { .l3_ok = 1, .l4_ok = 1 };
+	struct rte_flow_item_integrity pkt_ok = { .packet_ok = 1 };
+	struct rte_flow_item_integrity csum_ok = { .ipv4_csum_ok = 1 };
+	struct rte_flow_item_integrity l4_only = { .l4_ok = 1 };
+	struct rte_flow_item_integrity l4_not_l3 = { .l4_ok = 1 };
+	struct rte_flow_item_integrity ok_last = { .l3_ok = 1 };
+	struct rte_flow_item_integrity zero = { .l3_ok = 0 };
+	struct rte_flow_item_tcp short_tcp = { .hdr.data_off = 0x40 };
+	struct rte_flow_item_tcp doff_mask = { .hdr.data_off = 0xf0 };
+	struct rte_flow_item p_level[] = {
+		ITEM(IPV4, NULL, NULL), ITEM(INTEGRITY, &level1, &ok), ITEM_END };
+	struct rte_flow_item p_level_mask[] = {
+		ITEM(IPV4, NULL, NULL), ITEM(INTEGRITY, &ok, &level_mask),
+		ITEM_END };
+	struct rte_flow_item p_pkt_ok[] = {
+		ITEM(IPV4, NULL, NULL), ITEM(UDP, NULL, NULL),
+		ITEM(INTEGRITY, &pkt_ok, &pkt_ok), ITEM_END };
+	struct rte_flow_item p_csum[] = {
+		ITEM(IPV4, NULL, NULL), ITEM(INTEGRITY, &csum_ok, &csum_ok),
+		ITEM_END };
+	struct rte_flow_item p_no_l4[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL),
+		ITEM(INTEGRITY, &l4_only, &l4_only), ITEM_END };
+	struct rte_flow_item p_no_l3[] = {
+		ITEM(ETH, NULL, NULL), ITEM(UDP, NULL, NULL),
+		ITEM(INTEGRITY, &ok, &ok), ITEM_END };
+	struct rte_flow_item p_two[] = {
+		ITEM(INTEGRITY, &ok, &ok), ITEM(IPV4, NULL, NULL),
+		ITEM(UDP, NULL, NULL), ITEM(INTEGRITY, &ok, &ok), ITEM_END };
+	struct rte_flow_item p_l4_without_l3[] = {
+		ITEM(IPV4, NULL, NULL), ITEM(UDP, NULL, NULL),
+		ITEM(INTEGRITY, &l4_not_l3, &ok), ITEM_END };
+	struct rte_flow_item p_short_tcp[] = {
+		ITEM(IPV4, NULL, NULL), ITEM(TCP, &short_tcp, &doff_mask),
+		ITEM(INTEGRITY, &l4_only, &l4_only), ITEM_END };
+	struct rte_flow_item p_range[] = {
+		ITEM(IPV4, NULL, NULL),
+		{ .type = RTE_FLOW_ITEM_TYPE_INTEGRITY, .spec = &zero,
+		  .mask = &ok_last, .last = &ok_last }, ITEM_END };
+	struct rte_flow_error error;
+
+	expect_refusal(port_b, p_level, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM, &p_level[1]);
+	assert_non_null(strstr(error_message_of(port_b, p_level), "level"));
+	expect_refusal(port_b, p_level_mask, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM, &p_level_mask[1]);
+	expect_refusal(port_b, p_pkt_ok, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM_MASK, &p_pkt_ok[2]);
+	assert_non_null(strstr(error_message_of(port_b, p_pkt_ok),
+			       "packet_ok not supported"));
+	expect_refusal(port_b, p_csum, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM_MASK, &p_csum[1]);
+	assert_non_null(strstr(error_message_of(port_b, p_csum),
+			       "ipv4_csum_ok"));
+	expect_refusal(port_b, p_no_l4, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM, &p_no_l4[2]);
+	assert_non_null(strstr(error_message_of(port_b, p_no_l4),
+			       "l4_ok needs an L4 item"));
+	expect_refusal(port_b, p_no_l3, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM, &p_no_l3[2]);
+	assert_non_null(strstr(error_message_of(port_b, p_no_l3),
+			       "l3_ok needs an IPV4 or IPV6 item"));
+	expect_refusal(port_b, p_two, actions_mark1, EINVAL,
+		       RTE_FLOW_ERROR_TYPE_ITEM, &p_two[3]);
+	/* Rules that no frame matches: l4_ok implies l3_ok, TCP >= 20. */
+	expect_refusal(port_b, p_l4_without_l3, actions_mark1, EINVAL,
+		       RTE_FLOW_ERROR_TYPE_ITEM, &p_l4_without_l3[2]);
+	expect_refusal(port_b, p_short_tcp, actions_mark1, EINVAL,
+		       RTE_FLOW_ERROR_TYPE_ITEM, &p_short_tcp[2]);
+	expect_refusal(port_b, p_range, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM_LAST, &ok_last);
+	assert_int_equal(xstat(port_b, "rules_installed"), 0);
+
+	/* The lookalikes: data offset 5, a last that makes no range. */
+	short_tcp.hdr.data_off = 0x50;
+	p_range[1].spec = &ok_last;
+	assert_int_equal(rte_flow_validate(port_b,
+		&(struct rte_flow_attr){ .ingress = 1 }, p_short_tcp,
+		actions_mark1, &error), 0);
+	assert_int_equal(rte_flow_validate(port_b,
+		&(struct rte_flow_attr){ .ingress = 1 }, p_range,
+		actions_mark1, &error), 0);
 }
 
 /* Tests: priorities. */
@@ -1741,6 +2068,36 @@ test_cap_mark_count_disabled(void **state __rte_unused)
 	assert_int_equal(rte_eth_rx_metadata_negotiate(port, &features), 0);
 	assert_int_equal(features, RTE_ETH_RX_METADATA_USER_MARK);
 	assert_int_equal(rte_vdev_uninit("net_simnic_mark2"), 0);
+}
+
+/* integrity=0: a NIC without the item refuses every rule that has it. */
+static void
+test_cap_integrity_disabled(void **state __rte_unused)
+{
+	uint16_t port = port_up("net_simnic_noint", "sink=1,integrity=0",
+				1, 1);
+	struct rte_flow_item_integrity ok = { .l3_ok = 1 };
+	struct rte_flow_item p_ok[] = {
+		ITEM(IPV4, NULL, NULL), ITEM(INTEGRITY, &ok, &ok), ITEM_END };
+	struct rte_flow_item p_any[] = {
+		ITEM(INTEGRITY, NULL, NULL), ITEM_END };
+	struct rte_flow_item p_ip[] = { ITEM(IPV4, NULL, NULL), ITEM_END };
+
+	expect_refusal(port, p_ok, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM, &p_ok[1]);
+	assert_non_null(strstr(error_message_of(port, p_ok), "integrity=0"));
+	expect_refusal(port, p_any, actions_mark1, ENOTSUP,
+		       RTE_FLOW_ERROR_TYPE_ITEM, &p_any[0]);
+	mark_rule(port, 0, p_ip, 1);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_int_equal(rte_vdev_uninit("net_simnic_noint"), 0);
+
+	/* The default, and integrity=1, have it. */
+	port = port_up("net_simnic_int", "sink=1,integrity=1", 1, 1);
+	mark_rule(port, 0, p_ok, 1);
+	mark_rule(port, 0, p_any, 2);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_int_equal(rte_vdev_uninit("net_simnic_int"), 0);
 }
 
 static void
@@ -2561,6 +2918,46 @@ test_passthru_gen(void **state __rte_unused)
 }
 
 /* A pseudo-random number generator, so that runs repeat. */
+/*
+ * Generated frames are well formed: INTEGRITY ok rules take them on both
+ * clocks (the NIC clock caches the flags with the verdict), not-ok rules
+ * do not.
+ */
+static void
+integrity_gen(const char *args)
+{
+	struct rte_flow_item_integrity ok = { .l3_ok = 1, .l4_ok = 1 };
+	struct rte_flow_item_integrity not_ok = { .l3_ok = 0 };
+	struct rte_flow_item_integrity l3_mask = { .l3_ok = 1 };
+	struct rte_flow_item p_ok[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL),
+		ITEM(UDP, NULL, NULL), ITEM(INTEGRITY, &ok, &ok), ITEM_END };
+	struct rte_flow_item p_not_ok[] = {
+		ITEM(IPV4, NULL, NULL), ITEM(INTEGRITY, &not_ok, &l3_mask),
+		ITEM_END };
+	uint16_t port = port_up("net_simnic_ig", args, 1, 1);
+	struct rte_flow_error error;
+	int64_t fate[4];
+
+	mark_rule(port, 0, p_not_ok, 7);
+	assert_int_equal(gen_rx_fates(port, 8, 4, fate), 8);
+	expect_fates(fate, 4, 0, RX_PLAIN, RX_PLAIN);
+	mark_rule(port, 1, p_ok, 5);
+	assert_int_equal(gen_rx_fates(port, 8, 4, fate), 8);
+	expect_fates(fate, 4, 0, 5, 5);
+	assert_int_equal(rte_flow_flush(port, &error), 0);
+	assert_int_equal(gen_rx_fates(port, 8, 4, fate), 8);
+	expect_fates(fate, 4, 0, RX_PLAIN, RX_PLAIN);
+	assert_int_equal(rte_vdev_uninit("net_simnic_ig"), 0);
+}
+
+static void
+test_item_integrity_gen(void **state __rte_unused)
+{
+	integrity_gen("gen=flows:4");
+	integrity_gen("gen=flows:4,offload_clock=host");
+}
+
 static uint32_t
 lcg_next(uint32_t *state)
 {
@@ -3080,7 +3477,8 @@ test_bad_devargs(void **state __rte_unused)
 		"gen=flows", "gen=vlan:4096", "gen=flows:1x",
 		"max_rules=0", "max_rules=abc", "max_rules=-1",
 		"max_rules=99999999999", "max_masks=0", "max_mark=-1",
-		"count=2", "mark=yes", "fail_every=", "sink=0", "sink",
+		"count=2", "mark=yes", "integrity=2", "integrity=",
+		"fail_every=", "sink=0", "sink",
 		"unknown=1", "sink=1,gen=flows:1", "max_rules=1,max_rules=2",
 		"iface=simnic_no_such_if0", "iface=", "peer=net_simnic_bad",
 		"peer=", "sink=1,offload_clock=nic", "peer=x,offload_clock=nic",
@@ -3100,7 +3498,7 @@ test_bad_devargs(void **state __rte_unused)
 	}
 	/* Good ones, for contrast, including hexadecimal numbers. */
 	port = port_create("net_simnic_good",
-			   "gen=flows:3/size:100,max_rules=0x10,max_mark=7,count=0,mark=1,max_masks=2,fail_every=0");
+			   "gen=flows:3/size:100,max_rules=0x10,max_mark=7,count=0,mark=1,max_masks=2,fail_every=0,integrity=0");
 	assert_int_equal(rte_vdev_uninit("net_simnic_good"), 0);
 	port = port_create("net_simnic_good", "offload_clock=host,gen=flows:3");
 	assert_int_equal(rte_vdev_uninit("net_simnic_good"), 0);
@@ -3357,6 +3755,12 @@ main(int argc, char **argv)
 		T(test_item_icmp),
 		T(test_item_void),
 		T(test_short_frames),
+		T(test_item_integrity_udp4),
+		T(test_item_integrity_tcp),
+		T(test_item_integrity_ipv6),
+		T(test_item_integrity_not_ok),
+		T(test_item_integrity_default_mask),
+		T(test_item_integrity_errors),
 		T(test_priority_lower_wins),
 		T(test_priority_tie_first_created_wins),
 		T(test_priority_same_key_sorted),
@@ -3375,6 +3779,7 @@ main(int argc, char **argv)
 		T(test_cap_max_rules),
 		T(test_cap_max_masks),
 		T(test_cap_mark_count_disabled),
+		T(test_cap_integrity_disabled),
 		T(test_cap_max_mark),
 		T(test_cap_fail_every),
 		T(test_insert_latency),
@@ -3389,6 +3794,7 @@ main(int argc, char **argv)
 		T(test_gen_with_rules),
 		T(test_nic_clock_follows_rules),
 		T(test_passthru_gen),
+		T(test_item_integrity_gen),
 		T(test_nic_clock_matches_host_clock),
 		T(test_rss_hash_peer),
 		T(test_rss_hash_gen),
