@@ -120,7 +120,7 @@ for line in sys.stdin:
 # Waits up to 10 s until the NIC has a rule for a flow of each direction.
 wait_offloaded() {
     for _ in $(seq 100); do
-        [ "$(ovs-appctl dpctl/dump-flows type=offloaded \
+        [ "$(ovs-appctl dpctl/dump-flows -m type=offloaded \
              | grep -c 'eth_type(0x0800).*offload:mark')" -ge 2 ] && return 0
         sleep 0.1
     done
