@@ -1,15 +1,20 @@
 #!/bin/bash
-# Runs every test of the project and ends with one line of totals:
-# "N passed, M failed".  A test that skips did not run: it counts as
+# Usage: check.sh [STEP]...
+#
+# Runs every test of the project, or only the steps named (see STEPS), and
+# ends with one line of totals: "N passed, M failed".  A test that skips did not run: it counts as
 # failed.  Tests that cannot run here are left out by title, each with its
 # reason, in check-exclude.txt.  Exits non-zero on any failure.
 set -uo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 # OVS autotest keywords whose tests cover the userspace datapath.  Autotest
 # reads "-k a,b" as a AND b, so each group is one -k.
 AUTOTEST_GROUPS='dpif-netdev offload ofproto-dpif pmd cmap mpsc-queue id-fpool rcu'
 AUTOTEST_PATH=utilities:vswitchd:ovsdb:vtep:tests:ipsec
+# The steps of a whole run, in order; step S is function check_S.
+STEPS='shellcheck simnic simnic_fuzz simnic_testpmd ovs_autotests ovs_dpdk ovs_dpdk_offloads bench_smoke'
 EXCLUDE_FILE=$TOP/scripts/check-exclude.txt
 LOG_DIR=$BUILD_DIR/check
 
@@ -60,20 +65,31 @@ run_autotests() {
         # The recheck overwrites the failed tests' directories: keep them.
         cp -r "$OVS_TREE/tests/$(basename "$suite").dir" \
             "$LOG_DIR/$label.first-run.dir" 2>/dev/null || true
-        info "$label: rechecking $(echo $bad) (first run kept in $LOG_DIR/$label.first-run.dir)"
+        info "$label: rechecking ${bad//$'\n'/ } (first run kept in $LOG_DIR/$label.first-run.dir)"
         # shellcheck disable=SC2086
         "$suite" -C "$OVS_TREE/tests" AUTOTEST_PATH="$AUTOTEST_PATH" \
             $bad >"$relog" 2>&1
         # Keep the first run's results but for the rechecked tests.
+        # shellcheck disable=SC2086
         { results_of "$log" | grep -v -w -F "$(printf '%s\tFAILED\n' $bad)";
           results_of "$relog"; } >"$log.results"
     else
         results_of "$log" >"$log.results"
     fi
 
+    count_autotests "$label" "$log" "$relog" $#
+}
+
+# Adds to the totals the results in "$2.results" (see results_of) of the
+# $4 tests that label $1 selected, logged in $2 and, rechecked, in $3.  A
+# selected test without a result (a crash of the testsuite) counts as
+# failed.
+count_autotests() {
+    local label=$1 log=$2 relog=$3 n_selected=$4 n_ok n_skip n_bad
+
     n_ok=$(awk -F'\t' '$2 == "ok" || $2 == "expected failure"' "$log.results" | wc -l)
     n_skip=$(awk -F'\t' '$2 == "skipped"' "$log.results" | wc -l)
-    n_bad=$(( $# - n_ok ))
+    n_bad=$(( n_selected - n_ok ))
     if [ "$n_bad" -gt 0 ]; then
         failures="$failures $label:$(awk -F'\t' '$2 != "ok" && $2 != "expected failure" { printf " %s", $1 }' "$log.results")"
         grep -E '^ *[0-9]+: .*(FAILED|skipped)' "$relog" "$log" 2>/dev/null | tail -20
@@ -134,6 +150,112 @@ check_ovs_dpdk() {
     run_autotests check-dpdk "$suite" 1 $numbers
 }
 
+# Open vSwitch's system-traffic tests with hw-offload=true on simnic ports
+# ('make check-dpdk-offloads').  Each test runs alone in network and mount
+# namespaces of its own (netns-private.sh), so that OFFLOADS_JOBS of them
+# can run side by side; each parallel slot calls the testsuite by a name of
+# its own, which gives it its own results directory and log.
+OFFLOADS_SUITE=system-dpdk-offloads-testsuite
+OFFLOADS_JOBS=${OFFLOADS_JOBS:-$(nproc)}
+
+# Runs test $1 of the offloads testsuite, its output in
+# $OFFLOADS_LOG_DIR/$1.log.  Called by xargs, in the slot OFFLOADS_SLOT.
+run_offloads_test() {
+    local name=$OFFLOADS_SUITE-${OFFLOADS_SLOT:-0}
+
+    ln -sfn "$OFFLOADS_SUITE" "$OVS_TREE/tests/$name"
+    "$TOP/scripts/netns-private.sh" "$OVS_TREE/tests/$name" \
+        -C "$OVS_TREE/tests" AUTOTEST_PATH="$AUTOTEST_PATH" "$1" \
+        >"$OFFLOADS_LOG_DIR/$1.log" 2>&1
+}
+
+# Runs the offloads tests numbered $2..., $1 at a time, and prints their
+# results as results_of does.
+run_offloads_tests() {
+    local jobs=$1 n
+    shift
+    export -f run_offloads_test
+    export TOP OVS_TREE AUTOTEST_PATH OFFLOADS_SUITE OFFLOADS_LOG_DIR
+    # shellcheck disable=SC2016
+    printf '%s\n' "$@" \
+        | xargs -P "$jobs" -n 1 --process-slot-var=OFFLOADS_SLOT \
+              bash -c 'run_offloads_test "$1"' run_offloads_test
+    for n; do
+        results_of "$OFFLOADS_LOG_DIR/$n.log"
+    done
+}
+
+# Prints "RULES HITS": the rules installed and the packets found by their
+# mark over the tests that OFFLOAD_SUMMARY_FILE lists, a rechecked test
+# counted once.
+offloads_summary() {
+    awk '{ rules[$1] = $3; hits[$1] = $5 }
+         END { for (g in rules) { r += rules[g]; h += hits[g] }
+               print r + 0, h + 0 }' "$OFFLOAD_SUMMARY_FILE"
+}
+
+# The offloads tests, less the excluded ones, rechecked once one at a time
+# as run_autotests does.  Fails also unless the run as a whole installed
+# rules and found packets by their mark: without both it compared nothing.
+check_ovs_dpdk_offloads() {
+    local label=check-dpdk-offloads suite=$OVS_TREE/tests/$OFFLOADS_SUITE
+    local log=$LOG_DIR/check-dpdk-offloads.log
+    local relog=$LOG_DIR/check-dpdk-offloads.recheck.log
+    local numbers bad rules hits n
+
+    if [ "$(id -u)" != 0 ]; then
+        info "$label: needs root: counted as failed"
+        failed=$((failed + 1))
+        failures="$failures $label:not-root"
+        return
+    fi
+    "$TOP/scripts/hugepages.sh"
+    export SIMNIC_PLUGIN=$BUILD_DIR/simnic/librte_net_simnic.so
+    OFFLOADS_LOG_DIR=$LOG_DIR/check-dpdk-offloads
+    export OFFLOAD_SUMMARY_FILE=$OFFLOADS_LOG_DIR/summary
+    rm -rf "$OFFLOADS_LOG_DIR" "$OVS_TREE/tests/$OFFLOADS_SUITE"-*.dir
+    mkdir -p "$OFFLOADS_LOG_DIR"
+    : >"$OFFLOAD_SUMMARY_FILE"
+
+    numbers=$(selected_tests "$suite")
+    if [ -z "$numbers" ]; then
+        info "$label: no test selected"
+        failed=$((failed + 1))
+        failures="$failures $label:none-selected"
+        return
+    fi
+    # shellcheck disable=SC2086
+    info "$label: running $(echo $numbers | wc -w) tests, $OFFLOADS_JOBS at a time, each in namespaces of its own"
+    # shellcheck disable=SC2086
+    run_offloads_tests "$OFFLOADS_JOBS" $numbers >"$log.results"
+    for n in $numbers; do
+        cat "$OFFLOADS_LOG_DIR/$n.log"
+    done >"$log"
+    bad=$(awk -F'\t' '$2 == "FAILED" { print $1 }' "$log.results")
+    if [ -n "$bad" ]; then
+        mkdir -p "$OFFLOADS_LOG_DIR/first-run"
+        cp -r "$OVS_TREE/tests/$OFFLOADS_SUITE"-*.dir \
+            "$OFFLOADS_LOG_DIR/first-run/" 2>/dev/null || true
+        info "$label: rechecking ${bad//$'\n'/ } (first run kept in $OFFLOADS_LOG_DIR/first-run)"
+        # shellcheck disable=SC2086
+        { awk -F'\t' '$2 != "FAILED"' "$log.results"
+          run_offloads_tests 1 $bad; } >"$relog.results"
+        for n in $bad; do
+            cat "$OFFLOADS_LOG_DIR/$n.log"
+        done >"$relog"
+        mv "$relog.results" "$log.results"
+    fi
+    count_autotests "$label" "$log" "$relog" "$(echo "$numbers" | wc -w)"
+
+    read -r rules hits < <(offloads_summary)
+    info "$label: $rules rules installed, $hits packets found by their mark"
+    if [ "$rules" = 0 ] || [ "$hits" = 0 ]; then
+        info "$label: nothing was offloaded: the comparison means nothing"
+        failed=$((failed + 1))
+        failures="$failures $label:nothing-offloaded"
+    fi
+}
+
 # Prints the sum of the counts on cmocka's "[  $1  ] N test(s)" lines in
 # file $2.
 cmocka_total() {
@@ -159,6 +281,22 @@ count_cmocka() {
     failed=$((failed + n_bad))
     skipped=$((skipped + n_skip))
     [ "$n_bad" = 0 ] || failures="$failures $label"
+}
+
+# The project's shell scripts, checked by shellcheck: one test.
+check_shellcheck() {
+    local log=$LOG_DIR/shellcheck.log
+
+    info "shellcheck: scripts/*.sh, .ci/run"
+    if (cd "$TOP" && shellcheck -x scripts/*.sh .ci/run) >"$log" 2>&1; then
+        passed=$((passed + 1))
+        info "shellcheck: passed (log: $log)"
+    else
+        head -40 "$log"
+        failed=$((failed + 1))
+        failures="$failures shellcheck"
+        info "shellcheck: FAILED (log: $log)"
+    fi
 }
 
 # simnic's unit tests, in a normal, an ASan + UBSan and a TSan build.
@@ -227,21 +365,26 @@ check_bench_smoke() {
 }
 
 main() {
-    local start=$SECONDS
+    local start=$SECONDS step steps=${*:-$STEPS}
+
+    for step; do
+        case " $STEPS " in
+        *" $step "*) ;;
+        *) die "unknown step '$step' (steps: $STEPS)" ;;
+        esac
+    done
     "$TOP/scripts/deps.sh" || exit 1
     "$TOP/scripts/tree.sh" || exit 1
     "$TOP/scripts/build.sh" || exit 1
     make -C "$OVS_TREE" -s tests/testsuite tests/system-dpdk-testsuite \
+        tests/system-dpdk-offloads-testsuite \
         >/dev/null || die "could not generate the testsuites"
     rm -rf "$LOG_DIR"
     mkdir -p "$LOG_DIR"
 
-    check_simnic
-    check_simnic_fuzz
-    check_simnic_testpmd
-    check_ovs_autotests
-    check_ovs_dpdk
-    check_bench_smoke
+    for step in $steps; do
+        "check_$step"
+    done
 
     info "finished in $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
     [ -z "$failures" ] || info "failed:$failures"
