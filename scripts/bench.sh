@@ -24,6 +24,7 @@
 # simnic sink port takes its output.  Repeats are interleaved: each round
 # measures every configuration once.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 need_root "the benchmark"
 
@@ -210,7 +211,7 @@ rules_installed() {
 # offload, until they all have rules.  Prints the rule insertion rate
 # (rules per second, from the first rule to the last) or "-".
 wait_setup() {
-    local config=$1 n=$2 start=$SECONDS first= last= t rules=0 offload=false
+    local config=$1 n=$2 start=$SECONDS first='' last='' t rules=0 offload=false
     case $config in *-on*) offload=true ;; esac
     while :; do
         t=$(date +%s.%N)
@@ -257,7 +258,8 @@ insert_latency() {
 measure_ovs() {
     local config=$1 n=$2 m=$3 size=$4 round=$5 tree offload rate
     local interval=1000
-    local rules=$RUN_DIR.rules cycles packets rss huge lat actions=output:2
+    local rules=$RUN_DIR.rules cycles packets rss huge actions=output:2
+    local lat_p50 lat_p99 install
     case $config in
         base-*) tree=$BASE_TREE ;;
         series-*) tree=$OVS_TREE ;;
@@ -283,12 +285,12 @@ measure_ovs() {
     rss=$(ps -o rss= -p "$ovs_pid" | tr -d ' ')
     huge=$(awk '/^HugePages_Total:/ { t = $2 } /^HugePages_Free:/ { f = $2 }
                 /^Hugepagesize:/ { s = $2 } END { print (t - f) * s / 1024 }' /proc/meminfo)
-    lat=$(insert_latency "$config")
+    read -r lat_p50 lat_p99 install < <(insert_latency "$config")
     stop_ovs
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$config" "$n" "$m" \
-        "$size" "$round" "${cycles:--}" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        "$config" "$n" "$m" "$size" "$round" "${cycles:--}" \
         "$("$PYTHON3" -c "print('%.3f' % (${packets:-0} / $SECONDS_PER_RUN / 1e6))")" \
-        "$rss" "$huge" "$rate" "$(echo "$lat" | tr ' ' '\t')" >>"$RAW"
+        "$rss" "$huge" "$rate" "$lat_p50" "$lat_p99" "$install" >>"$RAW"
     progress "$config N=$n masks=$m size=$size round $round: ${cycles:-?} cycles/packet, insertion ${rate} rules/s"
 }
 
@@ -343,7 +345,7 @@ main() {
             for n in $SIZES; do
                 for config in $CONFIGS; do
                     if [ "$config" = floor ]; then
-                        [ "$m" = "$(echo $MASKS | cut -d' ' -f1)" ] \
+                        [ "$m" = "${MASKS%% *}" ] \
                             && measure_floor "$n" 64 "$round"
                     else
                         measure_ovs "$config" "$n" "$m" 64 "$round"
@@ -352,7 +354,7 @@ main() {
             done
         done
         # One point with large frames: the largest N, one subtable.
-        n=$(echo $SIZES | awk '{ print $NF }')
+        n=${SIZES##* }
         for config in $CONFIGS; do
             if [ "$config" = floor ]; then
                 measure_floor "$n" $BIG_FRAME "$round"

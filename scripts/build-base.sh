@@ -3,6 +3,7 @@
 # into build/ovs-base: the baseline that 'make bench' measures the series
 # against.  A second run only checks that the build is up to date.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 BASE_TREE=$BUILD_DIR/ovs-base

@@ -2,6 +2,7 @@
 # Configures (once) and builds Open vSwitch in build/ovs against the
 # system's DPDK.  A second run only rebuilds what changed.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 [ -d "$OVS_TREE/.git" ] || die "no tree in $OVS_TREE: run 'make tree' first"

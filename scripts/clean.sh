@@ -2,6 +2,7 @@
 # Removes build/, but never a generated tree that holds work not exported
 # to patches/.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 if [ -d "$OVS_TREE/.git" ]; then

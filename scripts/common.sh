@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Common settings for the project's scripts.  Sourced, not run.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

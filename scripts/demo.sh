@@ -6,6 +6,7 @@
 # private run directory; everything it creates is removed on exit, also on
 # failure or Ctrl-C.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 need_root "the demo"
 

@@ -2,6 +2,7 @@
 # Installs the Debian packages listed in packages.txt that are missing.
 # Quiet when everything is already installed.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 wanted=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/scripts/packages.txt")

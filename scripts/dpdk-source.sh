@@ -5,6 +5,7 @@
 # testpmd's sources.  Uses a private apt state so that the system's apt
 # configuration is left as it is.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 SRC_DIR=$BUILD_DIR/dpdk-src
@@ -46,8 +47,9 @@ mkdir -p "$BUILD_DIR/dpdk-dl"
     >"$APT_DIR/source.log" 2>&1 \
     || die "no dpdk $version source package (installed libdpdk-dev is $version); see $APT_DIR/source.log"
 unpacked=$(find "$BUILD_DIR/dpdk-dl" -mindepth 1 -maxdepth 1 -type d -name 'dpdk*' | head -1)
-[ -n "$unpacked" ] && [ -f "$unpacked/VERSION" ] \
-    || die "the dpdk source package did not unpack; see $APT_DIR/source.log"
+if [ -z "$unpacked" ] || [ ! -f "$unpacked/VERSION" ]; then
+    die "the dpdk source package did not unpack; see $APT_DIR/source.log"
+fi
 [ "$(cat "$unpacked/VERSION")" = "$upstream" ] \
     || die "dpdk source is $(cat "$unpacked/VERSION"), installed DPDK is $upstream"
 mv "$unpacked" "$SRC_DIR"

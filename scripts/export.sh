@@ -2,6 +2,7 @@
 # Writes the commits of build/ovs since the base into patches/, replacing
 # the old series exactly.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 [ -d "$OVS_TREE/.git" ] || die "no tree in $OVS_TREE: run 'make tree' first"
@@ -14,4 +15,4 @@ export_series_to "$tmp"
 mkdir -p "$PATCH_DIR"
 rm -f "$PATCH_DIR"/*.patch
 cp "$tmp"/*.patch "$PATCH_DIR"/ 2>/dev/null || true
-info "exported $(ls "$PATCH_DIR"/*.patch 2>/dev/null | wc -l) patches to patches/"
+info "exported $(find "$PATCH_DIR" -maxdepth 1 -name '*.patch' | wc -l) patches to patches/"

@@ -3,6 +3,7 @@
 # may.  Where it cannot, DPDK tests and the demo run with --no-huge, so
 # this only says why and succeeds.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 wanted=${1:-1024}

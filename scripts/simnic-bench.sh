@@ -11,6 +11,7 @@
 # touched.  Numbers are TSC cycles and operations per second of that core;
 # on a shared machine each figure is the best of several rounds.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 RESULTS=$TOP/bench/simnic/results.md

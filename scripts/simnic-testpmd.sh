@@ -39,7 +39,8 @@
 # Not while forwarding prints packets after the prompt.  Nothing shows in
 # the transcript.
 #
-# Normalization, before the transcript is compared with NAME.expected:
+# Normalization (scripts/testpmd-normalize.py), before the transcript is
+# compared with NAME.expected:
 #   * only what lies between the first and the last "testpmd> " prompt is
 #     kept: no EAL start-up noise, no shutdown;
 #   * carriage returns and trailing blanks go;
@@ -69,6 +70,7 @@
 # output of a case that failed to NAME.raw.
 # Ends with "N passed, M failed"; exits non-zero if any case failed.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 CASE_DIR=$TOP/simnic/tests/testpmd
@@ -129,7 +131,6 @@ done
 command -v "$TESTPMD" >/dev/null \
     || die "$TESTPMD not found: install dpdk-dev (scripts/deps.sh)"
 command -v stdbuf >/dev/null || die "stdbuf not found (coreutils)"
-command -v perl >/dev/null || die "perl not found"
 
 mkdir -p "$LOG_DIR"
 
@@ -273,111 +274,6 @@ check_case_file() {
     done <"$file"
 }
 
-read -r -d '' NORMALIZE <<'PERL' || true
-use strict;
-use warnings;
-
-my $approx = shift @ARGV;
-local $/;
-my $raw = <STDIN>;
-$raw =~ s/\r//g;
-
-# Take out the packets that "set verbose 1" dumps, remembering where the
-# remaining text was when each arrived.  A packet is one write of the
-# forwarding thread: whole lines, so it can be cut out exactly.
-my ($clean, @pkts) = ('');
-my ($port, $queue) = ('?', '?');
-my $pkt_re = qr{
-    (.*?)
-    (?: port\ (\d+)/queue\ (\d+):\ received\ \d+\ packets\n
-      | ((?:restore\ info:[^\n]*\n)?
-         \ \ src=[^\n]*?\ -\ Receive\ queue=0x[0-9a-f]+\n
-         \ \ ol_flags:[^\n]*\n
-         (?:INVALID\ mbuf:[^\n]*\n)?)
-    )
-}sx;
-while ($raw =~ /\G$pkt_re/gc) {
-    $clean .= $1;
-    if (defined $2) {
-        ($port, $queue) = ($2, $3);
-    } else {
-        (my $p = $4) =~ s/ +\n/\n/g;
-        push @pkts, [length($clean), "port $port/queue $queue", $p];
-    }
-}
-$clean .= substr($raw, pos($raw) // 0);
-
-# A run ends with the "Done." that closes the statistics of "stop".
-my @ends;
-while ($clean =~ /Waiting for lcores to finish\.\.\.\n.*?\nDone\.\n/gs) {
-    push @ends, pos($clean);
-}
-my $last_prompt = rindex($clean, "testpmd> ");
-push @ends, $last_prompt >= 0 ? $last_prompt : length($clean);
-
-my %runs;
-for my $p (@pkts) {
-    my ($end) = grep { $_ >= $p->[0] } @ends;
-    $end //= $ends[-1];
-    $runs{$end}{"$p->[1]\n$p->[2]"}++;
-}
-
-sub bykey {
-    my ($pa, $qa) = $a =~ m{^port (\d+)/queue (\d+)};
-    my ($pb, $qb) = $b =~ m{^port (\d+)/queue (\d+)};
-    return ($pa // 0) <=> ($pb // 0) || ($qa // 0) <=> ($qb // 0) || $a cmp $b;
-}
-
-for my $end (sort { $b <=> $a } keys %runs) {
-    my $r = $runs{$end};
-    my $total = 0;
-    $total += $_ for values %$r;
-    my $block = "[simnic-testpmd: " . scalar(keys %$r) .
-        " distinct packet(s) received in this run]\n";
-    for my $k (sort bykey keys %$r) {
-        my ($where, $pkt) = split /\n/, $k, 2;
-        my $n = $approx ? '<n>' : $r->{$k};
-        $block .= "$where: $n x\n$pkt";
-    }
-    substr($clean, $end, 0) = $block;
-}
-
-# The transcript: from the first prompt to the last (end of input).
-my $first = index($clean, "testpmd> ");
-my $last = rindex($clean, "testpmd> ");
-my $t = $first >= 0 && $last > $first ?
-    substr($clean, $first, $last - $first) :
-    "[simnic-testpmd: no transcript: testpmd printed no prompt]\n$clean";
-
-$t =~ s/cause: 0x[0-9a-fA-F]+/cause: <ptr>/g;
-$t =~ s/((?:Rx|Tx)-(?:pps|bps):\s*)\d+/${1}<n>/g;
-
-if ($approx) {
-    my $n = sub { $_[0] == 0 ? '0' : '<n>' };
-    $t =~ s{^ hits: (\d+)\n bytes: (\d+)$}{
-        my ($h, $b) = ($1, $2);
-        my $bytes = $h > 0 && $b > 0 && $b % $h == 0 ?
-            '<n> (hits x ' . ($b / $h) . ')' :
-            ($h == 0 && $b == 0 ? '0' : "$b (hits: $h)");
-        " hits: " . $n->($h) . "\n bytes: $bytes";
-    }gme;
-    my @lines = split /\n/, $t, -1;
-    for (@lines) {
-        if (/^\s*(?:RX|TX)-[a-z]+:/i) {
-            # Statistics tables: the numbers' padding goes with them.
-            s/(-[a-zA-Z]+:\s*)(\d+)/$1 . $n->($2)/ge;
-            s/(\S)  +/$1 /g;
-        } elsif (/^[a-z][a-z0-9_]*(?:packets|bytes|hits|misses|drops|steered): \d+$/) {
-            # Traffic xstats; those about rules stay exact.
-            s/(\d+)$/$n->($1)/e;
-        }
-    }
-    $t = join "\n", @lines;
-}
-
-$t =~ s/[ \t]+$//gm;
-print $t;
-PERL
 
 # Runs case $1; leaves the raw output in $LOG_DIR/$1.raw and the
 # normalized transcript in $LOG_DIR/$1.out.  Returns non-zero (with a
@@ -422,7 +318,7 @@ run_case() {
     rm -rf "${RUN_DIR:?}/$current_prefix"
     current_prefix=
 
-    perl -e "$NORMALIZE" "$approx" <"$raw" >"$out"
+    "$PYTHON3" "$TOP/scripts/testpmd-normalize.py" "$approx" <"$raw" >"$out"
     if [ "$rc" = 124 ]; then
         echo "testpmd timed out after ${CASE_TIMEOUT}s (raw output: $raw)" >"$err"
         return 1

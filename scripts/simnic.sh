@@ -17,6 +17,7 @@
 # build/simnic*/*.log.  Exits non-zero on any failure, a fuzzer crash
 # included (its input is kept in build/simnic-fuzz/artifacts/).
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 SRC_DIR=$TOP/simnic

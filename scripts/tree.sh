@@ -3,6 +3,7 @@
 # openvswitch-source as one base commit, with patches/*.patch applied on top
 # by 'git am'.  Refuses to touch a tree that holds work not in patches/.
 set -euo pipefail
+# shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
 # Files that autotools and the build generate, and Debian's packaging.  They
@@ -78,6 +79,7 @@ create_base() {
     rmdir "$src"
 
     git -C "$OVS_TREE" init -q
+    # shellcheck disable=SC2086
     printf '%s\n' $GENERATED >> "$OVS_TREE/.git/info/exclude"
     git -C "$OVS_TREE" add -A
     GIT_AUTHOR_DATE='2024-02-18T16:46:26Z' \
@@ -121,13 +123,17 @@ commit them there and run 'make export', or discard them, then retry"
     export_series_to "$current"
     if same_dirs "$current" "$PATCH_DIR"; then
         # The tree is the series (freshly applied, or exported by hand).
-        [ -d "$exported_copy" ] && same_dirs "$current" "$exported_copy" \
-            || record_series
+        if [ ! -d "$exported_copy" ] \
+           || ! same_dirs "$current" "$exported_copy"; then
+            record_series
+        fi
         exit 0
     fi
-    [ -d "$exported_copy" ] && same_dirs "$current" "$exported_copy" \
-        || die "$OVS_TREE holds commits that are not in patches/:
+    if [ ! -d "$exported_copy" ] \
+       || ! same_dirs "$current" "$exported_copy"; then
+        die "$OVS_TREE holds commits that are not in patches/:
 run 'make export' (or discard them), then retry"
+    fi
     same_dirs "$PATCH_DIR" "$applied_copy" && exit 0
     info "patches/ changed: regenerating the series in $OVS_TREE"
     git -C "$OVS_TREE" reset -q --hard "$BASE_TAG"
