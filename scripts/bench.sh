@@ -26,6 +26,8 @@
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
+# shellcheck source=scripts/ovs-run.sh
+. "$TOP/scripts/ovs-run.sh"
 need_root "the benchmark"
 
 mode=full
@@ -72,18 +74,7 @@ progress() {
 ovs_pid=
 
 stop_ovs() {
-    local name pid
-    for name in ovs-vswitchd ovsdb-server; do
-        [ -f "$RUN_DIR/$name.pid" ] || continue
-        pid=$(cat "$RUN_DIR/$name.pid")
-        kill "$pid" 2>/dev/null || continue
-        for _ in $(seq 100); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$pid" 2>/dev/null || true
-    done
-    ovs_pid=
+    ovs_stop "$RUN_DIR"
     rm -rf "/var/run/dpdk/$PREFIX"
 }
 
@@ -140,33 +131,20 @@ EOF
 # $5.
 start_ovs() {
     local tree=$1 offload=$2 n=$3 size=$4 rules=$5 interval=${6:-1000}
-    rm -rf "$RUN_DIR"
-    mkdir -p "$RUN_DIR"
-    export OVS_RUNDIR=$RUN_DIR OVS_LOGDIR=$RUN_DIR OVS_DBDIR=$RUN_DIR
-    export OVS_SYSCONFDIR=$RUN_DIR OVS_PKGDATADIR=$tree
-    PATH=$tree/utilities:$tree/vswitchd:$tree/ovsdb:$ORIG_PATH
 
-    ovsdb-tool create "$RUN_DIR/conf.db" "$tree/vswitchd/vswitch.ovsschema"
-    taskset -c 0 ovsdb-server --detach --no-chdir --pidfile --log-file \
-        --remote="punix:$RUN_DIR/db.sock" "$RUN_DIR/conf.db"
-    ovs-vsctl --no-wait init
     # --no-pci: DPDK never takes the machine's own NIC.  Everything but the
     # PMD runs on CPU 0; the PMD has CPU 1 to itself.  The flow limit and
     # idle time are raised so that 100k megaflows stay.
-    ovs-vsctl --no-wait set Open_vSwitch . \
-        other_config:dpdk-init=true \
-        other_config:dpdk-extra="--no-pci $(eal_memory_args) --file-prefix=$PREFIX -d $SIMNIC_PLUGIN" \
-        other_config:pmd-cpu-mask=0x2 \
-        other_config:n-handler-threads=1 \
-        other_config:n-revalidator-threads=1 \
-        other_config:flow-limit=1000000 \
-        other_config:max-idle=3600000 \
-        other_config:hw-offload="$offload" \
-        other_config:hw-offload-stats-interval="$interval"
-    taskset -c 0 ovs-vswitchd --detach --no-chdir --pidfile --log-file \
-        2>"$RUN_DIR/ovs-vswitchd.stderr" \
-        || die "ovs-vswitchd did not start; see $RUN_DIR/ovs-vswitchd.log"
-    ovs_pid=$(cat "$RUN_DIR/ovs-vswitchd.pid")
+    OVS_CPUS=0 ovs_start "$RUN_DIR" "$tree" \
+        dpdk-init=true \
+        dpdk-extra="--no-pci $(eal_memory_args) --file-prefix=$PREFIX -d $SIMNIC_PLUGIN" \
+        pmd-cpu-mask=0x2 \
+        n-handler-threads=1 \
+        n-revalidator-threads=1 \
+        flow-limit=1000000 \
+        max-idle=3600000 \
+        hw-offload="$offload" \
+        hw-offload-stats-interval="$interval"
     ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev \
         -- set-fail-mode br0 secure
     ovs-ofctl del-flows br0
@@ -331,7 +309,6 @@ measure_floor() {
 main() {
     trap cleanup EXIT
     trap 'exit 130' INT TERM
-    ORIG_PATH=$PATH
 
     "$TOP/scripts/build.sh" >/dev/null
     "$TOP/scripts/build-base.sh"

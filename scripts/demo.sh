@@ -8,6 +8,8 @@
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
+# shellcheck source=scripts/ovs-run.sh
+. "$TOP/scripts/ovs-run.sh"
 need_root "the demo"
 
 DEMO_DIR=$BUILD_DIR/demo
@@ -19,10 +21,6 @@ IP_B=10.231.0.2
 BRIDGE=br-$PREFIX
 SIMNIC_PLUGIN=$BUILD_DIR/simnic/librte_net_simnic.so
 
-export OVS_RUNDIR=$DEMO_DIR OVS_LOGDIR=$DEMO_DIR OVS_DBDIR=$DEMO_DIR
-export OVS_SYSCONFDIR=$DEMO_DIR OVS_PKGDATADIR=$OVS_TREE
-export PATH=$OVS_TREE/utilities:$OVS_TREE/vswitchd:$OVS_TREE/ovsdb:$PATH
-
 created_ns=
 created_veth=
 
@@ -30,29 +28,12 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     set +e
-    # 'exit --cleanup' removes the bridge's tap device with the datapath.
-    [ -f "$DEMO_DIR/ovs-vswitchd.pid" ] \
-        && timeout 10 ovs-appctl exit --cleanup >/dev/null 2>&1
-    stop_daemon ovs-vswitchd
-    stop_daemon ovsdb-server
+    ovs_stop "$DEMO_DIR" --cleanup
     rm -rf "/var/run/dpdk/$PREFIX"
     for ns in $created_ns; do ip netns del "$ns" 2>/dev/null; done
     for veth in $created_veth; do ip link del "$veth" 2>/dev/null; done
     [ $rc = 0 ] || echo "demo: FAILED (logs in $DEMO_DIR)" >&2
     exit $rc
-}
-
-# Stops a daemon this demo started, by the pid in its pidfile.
-stop_daemon() {
-    local pidfile=$DEMO_DIR/$1.pid pid
-    [ -f "$pidfile" ] || return 0
-    pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null || return 0
-    for _ in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -9 "$pid" 2>/dev/null
 }
 
 step() {
@@ -73,25 +54,16 @@ add_host() {
 }
 
 start_ovs() {
-    rm -rf "$DEMO_DIR"
-    mkdir -p "$DEMO_DIR"
-    ovsdb-tool create "$DEMO_DIR/conf.db" "$OVS_TREE/vswitchd/vswitch.ovsschema"
-    ovsdb-server --detach --no-chdir --pidfile --log-file \
-        --remote="punix:$DEMO_DIR/db.sock" "$DEMO_DIR/conf.db"
-    ovs-vsctl --no-wait init
     # --no-pci: DPDK must never take the machine's own NIC.  --no-huge: the
     # demo reserves no hugepages; simnic's ports on Linux interfaces do not
     # need them.  EAL treats --no-huge as legacy memory, which rules out
     # the --in-memory mode OVS adds unless told --legacy-mem.  -d loads
     # simnic.
-    ovs-vsctl --no-wait set Open_vSwitch . \
-        other_config:dpdk-init=true \
-        other_config:dpdk-extra="--no-pci --no-huge --legacy-mem -m 1024 --file-prefix=$PREFIX -d $SIMNIC_PLUGIN" \
-        other_config:pmd-cpu-mask=0x1 \
-        other_config:hw-offload=true
-    ovs-vswitchd --detach --no-chdir --pidfile --log-file \
-        2>"$DEMO_DIR/ovs-vswitchd.stderr" \
-        || die "ovs-vswitchd did not start: $(tail -5 "$DEMO_DIR/ovs-vswitchd.log")"
+    ovs_start "$DEMO_DIR" "$OVS_TREE" \
+        dpdk-init=true \
+        dpdk-extra="--no-pci --no-huge --legacy-mem -m 1024 --file-prefix=$PREFIX -d $SIMNIC_PLUGIN" \
+        pmd-cpu-mask=0x1 \
+        hw-offload=true
 }
 
 # Adds simnic port $1, which sends and receives on Linux interface $2.
