@@ -311,27 +311,55 @@ simnic_arg_cap(struct simnic_options *opt, const char *key,
 	return simnic_parse_bool(opt, key, value, &caps->mark);
 }
 
+/*
+ * Every devarg, once: its key, the form of its value and its parser.  The
+ * parser table, the list of keys in errors and the driver's parameter
+ * string all come from it.
+ */
+#define SIMNIC_DEVARGS(X) \
+	X(SIMNIC_ARG_IFACE, "<ifname>", simnic_arg_iface) \
+	X(SIMNIC_ARG_GEN, \
+	  "flows:<n>/proto:<udp|tcp>/ip:<4|6>/size:<n>/vlan:<id>", \
+	  simnic_arg_gen) \
+	X(SIMNIC_ARG_SINK, "1", simnic_arg_sink) \
+	X(SIMNIC_ARG_PEER, "<simnic port name>", simnic_arg_peer) \
+	X(SIMNIC_ARG_MAX_RULES, "<n>", simnic_arg_cap) \
+	X(SIMNIC_ARG_MAX_MASKS, "<n>", simnic_arg_cap) \
+	X(SIMNIC_ARG_MAX_MARK, "<n>", simnic_arg_cap) \
+	X(SIMNIC_ARG_COUNT, "<0|1>", simnic_arg_cap) \
+	X(SIMNIC_ARG_MARK, "<0|1>", simnic_arg_cap) \
+	X(SIMNIC_ARG_INTEGRITY, "<0|1>", simnic_arg_cap) \
+	X(SIMNIC_ARG_FAIL_EVERY, "<n>", simnic_arg_cap) \
+	X(SIMNIC_ARG_INSERT_LATENCY, "<n>", simnic_arg_cap) \
+	X(SIMNIC_ARG_OFFLOAD_CLOCK, "<host|nic>", simnic_arg_clock)
+
 struct simnic_devarg {
 	const char *key;
 	int (*parse)(struct simnic_options *opt, const char *key,
 		     const char *value);
 };
 
+#define SIMNIC_DEVARG_ENTRY(key, form, parse) { key, parse },
 static const struct simnic_devarg simnic_devargs[] = {
-	{ SIMNIC_ARG_IFACE, simnic_arg_iface },
-	{ SIMNIC_ARG_GEN, simnic_arg_gen },
-	{ SIMNIC_ARG_SINK, simnic_arg_sink },
-	{ SIMNIC_ARG_PEER, simnic_arg_peer },
-	{ SIMNIC_ARG_MAX_RULES, simnic_arg_cap },
-	{ SIMNIC_ARG_MAX_MASKS, simnic_arg_cap },
-	{ SIMNIC_ARG_MAX_MARK, simnic_arg_cap },
-	{ SIMNIC_ARG_COUNT, simnic_arg_cap },
-	{ SIMNIC_ARG_MARK, simnic_arg_cap },
-	{ SIMNIC_ARG_INTEGRITY, simnic_arg_cap },
-	{ SIMNIC_ARG_FAIL_EVERY, simnic_arg_cap },
-	{ SIMNIC_ARG_INSERT_LATENCY, simnic_arg_cap },
-	{ SIMNIC_ARG_OFFLOAD_CLOCK, simnic_arg_clock },
+	SIMNIC_DEVARGS(SIMNIC_DEVARG_ENTRY)
 };
+
+/* The driver's parameter string: "key=form " for every devarg. */
+#define SIMNIC_DEVARG_PARAM(key, form, parse) key "=" form " "
+#define SIMNIC_PARAM_STRING SIMNIC_DEVARGS(SIMNIC_DEVARG_PARAM)
+
+/* Writes the keys of every devarg, comma-separated, into 'buf'. */
+static void
+simnic_devarg_keys(char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(simnic_devargs) && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s",
+				i ? ", " : "", simnic_devargs[i].key);
+}
 
 static const struct simnic_devarg *
 simnic_devarg_find(const char *key)
@@ -351,8 +379,11 @@ simnic_parse_pair(struct simnic_options *opt, const struct rte_kvargs *kvlist,
 	const struct simnic_devarg *arg = simnic_devarg_find(pair->key);
 
 	if (arg == NULL) {
-		SIMNIC_LOG(ERR, "%s: unknown devarg '%s' (valid: iface, gen, sink, peer, max_rules, max_masks, max_mark, count, mark, integrity, fail_every, insert_latency_us, offload_clock)",
-			   opt->dev_name, pair->key);
+		char keys[256];
+
+		simnic_devarg_keys(keys, sizeof(keys));
+		SIMNIC_LOG(ERR, "%s: unknown devarg '%s' (valid: %s)",
+			   opt->dev_name, pair->key, keys);
 		return -EINVAL;
 	}
 	if (pair->value == NULL) {
@@ -967,12 +998,4 @@ static struct rte_vdev_driver simnic_vdev_driver = {
 };
 
 RTE_PMD_REGISTER_VDEV(net_simnic, simnic_vdev_driver);
-RTE_PMD_REGISTER_PARAM_STRING(net_simnic,
-	"iface=<ifname> "
-	"gen=flows:<n>/proto:<udp|tcp>/ip:<4|6>/size:<n>/vlan:<id> "
-	"sink=1 "
-	"peer=<simnic port name> "
-	"max_rules=<n> max_masks=<n> max_mark=<n> "
-	"count=<0|1> mark=<0|1> integrity=<0|1> fail_every=<n> "
-	"insert_latency_us=<n> "
-	"offload_clock=<host|nic>");
+RTE_PMD_REGISTER_PARAM_STRING(net_simnic, SIMNIC_PARAM_STRING);
