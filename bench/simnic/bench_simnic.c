@@ -48,6 +48,8 @@
 #include <rte_mbuf.h>
 #include <rte_version.h>
 
+#include "simnic_app.h"
+
 #define BURST		32
 #define NB_MBUFS	8191
 #define MAX_RULES	(1u << 17)
@@ -86,7 +88,6 @@ die(const char *what)
 static uint16_t
 bench_port(const char *name, uint32_t flows, const char *clock)
 {
-	struct rte_eth_conf conf;
 	char args[128];
 	uint16_t port;
 
@@ -96,12 +97,7 @@ bench_port(const char *name, uint32_t flows, const char *clock)
 	if (rte_vdev_init(name, args) != 0 ||
 	    rte_eth_dev_get_port_by_name(name, &port) != 0)
 		die("cannot create a simnic port");
-	memset(&conf, 0, sizeof(conf));
-	if (rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
-	    rte_eth_rx_queue_setup(port, 0, 512, SOCKET_ID_ANY, NULL,
-				   pool) != 0 ||
-	    rte_eth_tx_queue_setup(port, 0, 512, SOCKET_ID_ANY, NULL) != 0 ||
-	    rte_eth_dev_start(port) != 0)
+	if (simnic_app_port_start(port, NULL, 1, 1, pool) != 0)
 		die("cannot start a simnic port");
 	return port;
 }
@@ -319,29 +315,6 @@ run_case(const struct bench_case *c, struct bench_result *r)
 		die("rte_vdev_uninit");
 }
 
-static const char *
-plugin_path(int argc, char **argv, char *buf, size_t size)
-{
-	const char *env = getenv("SIMNIC_PLUGIN");
-	ssize_t len;
-	char *slash;
-	int i;
-
-	if (env != NULL && env[0] != '\0')
-		return env;
-	for (i = 1; i < argc; i++)
-		if (argv[i][0] != '-')
-			return argv[i];
-	len = readlink("/proc/self/exe", buf, size - 1);
-	if (len <= 0)
-		return "librte_net_simnic.so";
-	buf[len] = '\0';
-	slash = strrchr(buf, '/');
-	snprintf(slash + 1, size - (size_t)(slash + 1 - buf),
-		 "librte_net_simnic.so");
-	return buf;
-}
-
 static void
 print_rate(double rate)
 {
@@ -358,13 +331,6 @@ main(int argc, char **argv)
 		{ 0, 1 }, { 1, 1 }, { 1000, 1 }, { 10000, 1 }, { 100000, 1 },
 		{ 10000, 8 }, { 10000, 32 },
 	};
-	char path[PATH_MAX], prefix[64];
-	char *eal_argv[] = {
-		argv[0], "--no-huge", "--no-pci", "--no-shconf", prefix,
-		"--no-telemetry", "-m", "1024", "-l", "0",
-		"--log-level=pmd.net.simnic:warning", "--log-level=lib.eal:error",
-		"-d", (char *)plugin_path(argc, argv, path, sizeof(path)),
-	};
 	struct bench_result r;
 	unsigned int i;
 	int a;
@@ -372,15 +338,10 @@ main(int argc, char **argv)
 	for (a = 1; a < argc; a++)
 		if (strcmp(argv[a], "--quick") == 0)
 			rx_packets = 200000;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=simnic_bench_%d",
-		 (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal_argv), eal_argv) < 0)
-		die("cannot initialise EAL");
-	pool = rte_pktmbuf_pool_create("bench_simnic", NB_MBUFS, 256, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE,
-				       SOCKET_ID_ANY);
+	pool = simnic_app_init("bench_simnic", argc, argv, 1024, "warning",
+			       NB_MBUFS);
 	if (pool == NULL)
-		die("no mbuf pool");
+		return 1;
 
 	printf("%s, TSC %.2f GHz, %" PRIu64 " packets per Rx measurement, bursts of %d\n\n",
 	       rte_version(), rte_get_tsc_hz() / 1e9, rx_packets, BURST);
@@ -400,9 +361,6 @@ main(int argc, char **argv)
 		fflush(stdout);
 	}
 
-	rte_mempool_free(pool);
-	snprintf(path, sizeof(path), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	rmdir(path);
+	simnic_app_cleanup(pool);
 	return 0;
 }

@@ -6,9 +6,7 @@
  * Tests of the net_simnic driver through the public DPDK API only: the
  * driver is loaded as an EAL plugin (-d), as an application would load it.
  *
- * The plugin's path comes from $SIMNIC_PLUGIN, else the first argument,
- * else librte_net_simnic.so next to this program.  EAL runs with --no-huge
- * --no-pci --no-shconf and a file prefix of its own: no hugepages needed,
+ * EAL and the plugin are set up as simnic_app.h says: no hugepages needed,
  * no PCI device touched, no clash with other DPDK processes.
  *
  * Most tests use a back-to-back pair of ports (peer backend): a frame sent
@@ -52,6 +50,8 @@
 #include <rte_thash.h>
 #include <rte_udp.h>
 
+#include "simnic_app.h"
+
 /* RTE_IPV4() shifts ints: UBSan objects from 128.0.0.0 on. */
 #define IP4(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
 			 (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -90,25 +90,14 @@ static void
 port_start_conf(uint16_t port, uint16_t nb_rxq, uint16_t nb_txq,
 		const struct rte_eth_conf *conf)
 {
-	uint16_t q;
-
-	assert_int_equal(rte_eth_dev_configure(port, nb_rxq, nb_txq, conf), 0);
-	for (q = 0; q < nb_rxq; q++)
-		assert_int_equal(rte_eth_rx_queue_setup(port, q, 512,
-				 SOCKET_ID_ANY, NULL, pool), 0);
-	for (q = 0; q < nb_txq; q++)
-		assert_int_equal(rte_eth_tx_queue_setup(port, q, 512,
-				 SOCKET_ID_ANY, NULL), 0);
-	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_int_equal(simnic_app_port_start(port, conf, nb_rxq, nb_txq,
+					       pool), 0);
 }
 
 static void
 port_start(uint16_t port, uint16_t nb_rxq, uint16_t nb_txq)
 {
-	struct rte_eth_conf conf;
-
-	memset(&conf, 0, sizeof(conf));
-	port_start_conf(port, nb_rxq, nb_txq, &conf);
+	port_start_conf(port, nb_rxq, nb_txq, NULL);
 }
 
 /* Starts port with RSS over its queues, hashing rss_hf; with the RSS hash
@@ -3718,28 +3707,6 @@ pair_teardown(void **state __rte_unused)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, flush_b, flush_b)
 
-static const char *
-plugin_path(int argc, char **argv, char *buf, size_t size)
-{
-	const char *env = getenv("SIMNIC_PLUGIN");
-	ssize_t len;
-	char *slash;
-
-	if (env != NULL && env[0] != '\0')
-		return env;
-	if (argc > 1)
-		return argv[1];
-	/* Next to this program, as meson builds them. */
-	len = readlink("/proc/self/exe", buf, size - 1);
-	if (len <= 0)
-		return "librte_net_simnic.so";
-	buf[len] = '\0';
-	slash = strrchr(buf, '/');
-	snprintf(slash + 1, size - (size_t)(slash + 1 - buf),
-		 "librte_net_simnic.so");
-	return buf;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -3803,41 +3770,14 @@ main(int argc, char **argv)
 		T(test_xstats_names),
 		T(test_iface_veth),
 	};
-	char path[PATH_MAX], prefix[64];
-	char *eal_argv[] = {
-		argv[0], "--no-huge", "--no-pci", "--no-shconf", prefix,
-		"--no-telemetry", "-m", "512", "-l", "0",
-		"--log-level=pmd.net.simnic:notice",
-		"-d", (char *)plugin_path(argc, argv, path, sizeof(path)),
-	};
 	int failed;
 
-	/*
-	 * --in-memory would be the natural choice, but EAL refuses it with
-	 * --no-huge (which implies legacy memory); --no-shconf and a file
-	 * prefix of our own keep clear of other DPDK processes all the same.
-	 */
-	snprintf(prefix, sizeof(prefix), "--file-prefix=simnic_test_%d",
-		 (int)getpid());
-
-	if (rte_eal_init((int)RTE_DIM(eal_argv), eal_argv) < 0) {
-		fprintf(stderr, "test_simnic: cannot initialise EAL with plugin %s: %s\n",
-			eal_argv[RTE_DIM(eal_argv) - 1], rte_strerror(rte_errno));
+	pool = simnic_app_init("test_simnic", argc, argv, 512, "notice",
+			       NB_MBUFS);
+	if (pool == NULL)
 		return 2;
-	}
-	pool = rte_pktmbuf_pool_create("test_simnic", NB_MBUFS, 256, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	if (pool == NULL) {
-		fprintf(stderr, "test_simnic: no mbuf pool: %s\n",
-			rte_strerror(rte_errno));
-		return 2;
-	}
 	failed = cmocka_run_group_tests_name("simnic", tests, pair_setup,
 					     pair_teardown);
-	rte_mempool_free(pool);
-	/* EAL leaves its (empty, with --no-shconf) runtime directory. */
-	snprintf(path, sizeof(path), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	rmdir(path);
+	simnic_app_cleanup(pool);
 	return failed != 0;
 }
