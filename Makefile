@@ -1,7 +1,7 @@
 # ovs-rteflow: hardware flow offload for OVS-DPDK through rte_flow.
 # Each target is one script in scripts/; see README.md.
 
-.PHONY: all deps tree build check demo bench export clean
+.PHONY: all deps tree build check check-series demo bench export clean
 
 all: build
 
@@ -16,6 +16,9 @@ build: tree
 
 check:
 	@scripts/check.sh
+
+check-series: tree
+	@scripts/check-series.sh
 
 demo: build
 	@scripts/demo.sh
