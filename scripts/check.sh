@@ -14,7 +14,7 @@ set -uo pipefail
 AUTOTEST_GROUPS='dpif-netdev offload ofproto-dpif pmd cmap mpsc-queue id-fpool rcu'
 AUTOTEST_PATH=utilities:vswitchd:ovsdb:vtep:tests:ipsec
 # The steps of a whole run, in order; step S is function check_S.
-STEPS='shellcheck simnic simnic_fuzz simnic_testpmd ovs_autotests ovs_dpdk ovs_dpdk_offloads bench_smoke'
+STEPS='shellcheck checkpatch simnic simnic_fuzz simnic_testpmd ovs_autotests ovs_dpdk ovs_dpdk_offloads bench_smoke'
 EXCLUDE_FILE=$TOP/scripts/check-exclude.txt
 LOG_DIR=$BUILD_DIR/check
 
@@ -296,6 +296,30 @@ check_shellcheck() {
         failed=$((failed + 1))
         failures="$failures shellcheck"
         info "shellcheck: FAILED (log: $log)"
+    fi
+}
+
+# Open vSwitch's checkpatch on every patch of the series: no warning.
+# (Whether each patch also builds on its own takes 'make check-series'.)
+check_checkpatch() {
+    local log=$LOG_DIR/checkpatch.log patch warnings=0
+
+    info "checkpatch: every patch of the series"
+    : >"$log"
+    for patch in "$PATCH_DIR"/*.patch; do
+        if ! python3 "$OVS_TREE/utilities/checkpatch.py" -q "$patch" \
+                >>"$log" 2>&1; then
+            warnings=1
+        fi
+    done
+    if [ "$warnings" = 0 ] && [ ! -s "$log" ]; then
+        passed=$((passed + 1))
+        info "checkpatch: passed (log: $log)"
+    else
+        head -40 "$log"
+        failed=$((failed + 1))
+        failures="$failures checkpatch"
+        info "checkpatch: FAILED (log: $log)"
     fi
 }
 
