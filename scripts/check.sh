@@ -283,44 +283,42 @@ count_cmocka() {
     [ "$n_bad" = 0 ] || failures="$failures $label"
 }
 
+# Counts a step that is one test, named $1, with its log in $2: passed if
+# $3 (the step's exit status) is 0, otherwise failed, with the log's end.
+count_one() {
+    local label=$1 log=$2 rc=$3
+
+    if [ "$rc" = 0 ]; then
+        passed=$((passed + 1))
+        info "$label: passed (log: $log)"
+    else
+        tail -40 "$log"
+        failed=$((failed + 1))
+        failures="$failures $label"
+        info "$label: FAILED (log: $log)"
+    fi
+}
+
 # The project's shell scripts, checked by shellcheck: one test.
 check_shellcheck() {
-    local log=$LOG_DIR/shellcheck.log
+    local log=$LOG_DIR/shellcheck.log rc=0
 
     info "shellcheck: scripts/*.sh, .ci/run"
-    if (cd "$TOP" && shellcheck -x scripts/*.sh .ci/run) >"$log" 2>&1; then
-        passed=$((passed + 1))
-        info "shellcheck: passed (log: $log)"
-    else
-        head -40 "$log"
-        failed=$((failed + 1))
-        failures="$failures shellcheck"
-        info "shellcheck: FAILED (log: $log)"
-    fi
+    (cd "$TOP" && shellcheck -x scripts/*.sh .ci/run) >"$log" 2>&1 || rc=$?
+    count_one shellcheck "$log" "$rc"
 }
 
 # Open vSwitch's checkpatch on every patch of the series: no warning.
 # (Whether each patch also builds on its own takes 'make check-series'.)
 check_checkpatch() {
-    local log=$LOG_DIR/checkpatch.log patch warnings=0
+    local log=$LOG_DIR/checkpatch.log rc=0
 
     info "checkpatch: every patch of the series"
-    : >"$log"
-    for patch in "$PATCH_DIR"/*.patch; do
-        if ! python3 "$OVS_TREE/utilities/checkpatch.py" -q "$patch" \
-                >>"$log" 2>&1; then
-            warnings=1
-        fi
-    done
-    if [ "$warnings" = 0 ] && [ ! -s "$log" ]; then
-        passed=$((passed + 1))
-        info "checkpatch: passed (log: $log)"
-    else
-        head -40 "$log"
-        failed=$((failed + 1))
-        failures="$failures checkpatch"
-        info "checkpatch: FAILED (log: $log)"
-    fi
+    # Quiet, it prints nothing for a clean patch; warnings alone fail too.
+    python3 "$OVS_TREE/utilities/checkpatch.py" -q "$PATCH_DIR"/*.patch \
+        >"$log" 2>&1 || rc=$?
+    [ -s "$log" ] && [ "$rc" = 0 ] && rc=1
+    count_one checkpatch "$log" "$rc"
 }
 
 # simnic's unit tests, in a normal, an ASan + UBSan and a TSan build.
@@ -335,17 +333,11 @@ check_simnic() {
 # simnic's rte_flow parser under libFuzzer for a bounded time: one test,
 # failed by any crash, leak or sanitizer report.
 check_simnic_fuzz() {
-    local log=$LOG_DIR/simnic-fuzz.log
+    local log=$LOG_DIR/simnic-fuzz.log rc=0
     info "simnic-fuzz: ${SIMNIC_FUZZ_SECONDS:-30} s of libFuzzer on the rte_flow parser"
-    if "$TOP/scripts/simnic.sh" fuzz "${SIMNIC_FUZZ_SECONDS:-30}" >"$log" 2>&1; then
-        passed=$((passed + 1))
-        info "simnic-fuzz: passed (log: $log)"
-    else
-        tail -20 "$log"
-        failed=$((failed + 1))
-        failures="$failures simnic-fuzz"
-        info "simnic-fuzz: FAILED (log: $log)"
-    fi
+    "$TOP/scripts/simnic.sh" fuzz "${SIMNIC_FUZZ_SECONDS:-30}" >"$log" 2>&1 \
+        || rc=$?
+    count_one simnic-fuzz "$log" "$rc"
 }
 
 # simnic against DPDK's reference rte_flow client, dpdk-testpmd.
@@ -369,7 +361,7 @@ check_simnic_testpmd() {
 # A short run of the benchmark (scripts/bench.sh smoke), so that it never
 # rots: one test, failed if any configuration cannot be measured.
 check_bench_smoke() {
-    local log=$LOG_DIR/bench-smoke.log
+    local log=$LOG_DIR/bench-smoke.log rc=0
     info "bench-smoke: every benchmark configuration, small and short"
     if [ "$(id -u)" != 0 ]; then
         info "bench-smoke: needs root: counted as failed"
@@ -377,15 +369,8 @@ check_bench_smoke() {
         failures="$failures bench-smoke:not-root"
         return
     fi
-    if "$TOP/scripts/bench.sh" smoke >"$log" 2>&1; then
-        passed=$((passed + 1))
-        info "bench-smoke: passed (log: $log)"
-    else
-        tail -20 "$log"
-        failed=$((failed + 1))
-        failures="$failures bench-smoke"
-        info "bench-smoke: FAILED (log: $log)"
-    fi
+    "$TOP/scripts/bench.sh" smoke >"$log" 2>&1 || rc=$?
+    count_one bench-smoke "$log" "$rc"
 }
 
 main() {
