@@ -12,6 +12,8 @@
  *                       gen backend's per-flow result cache (NIC clock)
  *   simnic_flow.c       rte_flow ops, pattern/action parsing, flow handles
  *   simnic_flow_table.c packet key extraction and the lookup engine
+ *   simnic_profile.c    profiles (devarg profile): what a real NIC's PMD
+ *                       accepts, refuses and widens, emulated
  *   simnic_rss.c        the Toeplitz RSS hash
  *   simnic_xstats.c     driver-specific extended statistics
  */
@@ -25,6 +27,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_common.h>
+#include <rte_flow.h>
 #include <rte_ether.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
@@ -182,6 +185,10 @@ struct simnic_rule {
 	uint64_t rss_queues;		/* RSS: the action's queues, a map */
 	uint64_t rss_types;		/* RSS: the action's types */
 
+	/* The profile's classes of the rule; see simnic_profile.c. */
+	uint8_t profile_class;
+	uint64_t profile_inset;
+
 	/* Owned by the flow table. */
 	struct simnic_flow_entry *entry;
 	struct simnic_rule *entry_next;
@@ -202,6 +209,21 @@ struct simnic_counter {
 	(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_SCTP)
 struct simnic_rss;
 
+/*
+ * Profile state that a real PMD keeps per port (simnic_profile.c): what
+ * the installed rules fixed for the rules after them.
+ */
+#define SIMNIC_PROFILE_CLASSES	16
+struct simnic_profile_state {
+	/* Installed rules per class (ixgbe: fdir, RSS; i40e: pctype). */
+	uint32_t n_rules[SIMNIC_PROFILE_CLASSES];
+	/* The class's fixed input: i40e's input set per pctype. */
+	uint64_t inset[SIMNIC_PROFILE_CLASSES];
+	/* ixgbe: the global fdir mask, fixed by the first fdir rule. */
+	struct simnic_flow_key mask;
+};
+
+struct simnic_profile;
 struct simnic_flow_table;
 struct simnic_flow_slot;
 struct simnic_gen;
@@ -224,6 +246,8 @@ struct simnic_private {
 	enum simnic_offload_clock clock;
 
 	struct simnic_caps caps;
+	const struct simnic_profile *profile;	/* devarg profile */
+	struct simnic_profile_state profile_state;	/* under flow_lock */
 	uint64_t rx_metadata;	/* RTE_ETH_RX_METADATA_* negotiated */
 	struct simnic_rss *rss;
 	bool rss_hash_on;	/* frames get hash.rss (set at start) */
@@ -391,6 +415,50 @@ int simnic_flow_init(struct simnic_private *priv);
 void simnic_flow_uninit(struct simnic_private *priv);
 void simnic_flow_flush_all(struct simnic_private *priv);
 void simnic_flow_gen_bump(struct simnic_private *priv);
+
+int __rte_format_printf(5, 6)
+simnic_flow_error(struct rte_flow_error *error, int code,
+		  enum rte_flow_error_type type, const void *cause,
+		  const char *fmt, ...);
+
+/*
+ * simnic_profile.c: a profile makes the port accept, refuse and widen
+ * rules as a real NIC's PMD does.  The hooks run in this order:
+ *   check   after simnic's own parsing, by validate and create alike: the
+ *           PMD's refusals at parse time (create says whether it is
+ *           create, for PMDs whose create reports them differently);
+ *   widen   then, silently: what the PMD leaves out of the match;
+ *   admit   at create only, flow_lock held: conflicts with the rules
+ *           installed (state the first rule fixed), as the PMDs do not
+ *           check these at validate;
+ *   account after a rule goes in (+1) or out (-1), flow_lock held;
+ *           a flush resets the state instead.
+ * Hooks left NULL accept and change nothing.
+ */
+struct simnic_profile {
+	const char *name;
+	uint32_t max_rules;		/* default of devarg max_rules */
+	bool validate_checks_room;	/* validate reports a full table */
+	int full_errno;			/* table full: errno, 0 = simnic's */
+	const char *full_msg;		/* ... and message */
+	int (*check)(const struct rte_eth_dev *dev,
+		     const struct rte_flow_attr *attr,
+		     const struct rte_flow_item pattern[],
+		     const struct rte_flow_action actions[],
+		     struct simnic_rule *rule, bool create,
+		     struct rte_flow_error *error);
+	void (*widen)(const struct rte_flow_item pattern[],
+		      struct simnic_rule *rule);
+	int (*admit)(const struct simnic_private *priv,
+		     const struct simnic_rule *rule,
+		     struct rte_flow_error *error);
+	void (*account)(struct simnic_private *priv,
+			const struct simnic_rule *rule, int delta);
+};
+
+extern const struct simnic_profile simnic_profile_generic;
+const struct simnic_profile *simnic_profile_find(const char *name);
+void simnic_profile_names(char *buf, size_t size);
 
 /* simnic_flow_table.c; the caller holds flow_lock as documented there. */
 struct simnic_flow_table *simnic_flow_table_create(uint32_t max_masks);

@@ -39,6 +39,7 @@
 #define SIMNIC_ARG_FAIL_EVERY	"fail_every"
 #define SIMNIC_ARG_OFFLOAD_CLOCK	"offload_clock"
 #define SIMNIC_ARG_INSERT_LATENCY	"insert_latency_us"
+#define SIMNIC_ARG_PROFILE	"profile"
 
 #define SIMNIC_MAX_MASKS_LIMIT	65536u
 
@@ -52,12 +53,15 @@ struct simnic_options {
 	char peer[RTE_ETH_NAME_MAX_LEN];
 	struct simnic_gen_spec gen;
 	struct simnic_caps caps;
+	bool max_rules_set;
+	const struct simnic_profile *profile;
 	bool clock_set;
 	enum simnic_offload_clock clock;
 };
 
 static const struct simnic_options simnic_default_options = {
 	.backend = SIMNIC_BACKEND_SINK,
+	.profile = &simnic_profile_generic,
 	.gen = {
 		.flows = 1,
 		.ip_version = 4,
@@ -286,10 +290,12 @@ simnic_arg_cap(struct simnic_options *opt, const char *key,
 {
 	struct simnic_caps *caps = &opt->caps;
 
-	if (strcmp(key, SIMNIC_ARG_MAX_RULES) == 0)
+	if (strcmp(key, SIMNIC_ARG_MAX_RULES) == 0) {
+		opt->max_rules_set = true;
 		return simnic_parse_u32(opt, key, value, 1,
 					SIMNIC_MAX_RULES_LIMIT,
 					&caps->max_rules);
+	}
 	if (strcmp(key, SIMNIC_ARG_MAX_MASKS) == 0)
 		return simnic_parse_u32(opt, key, value, 1,
 					SIMNIC_MAX_MASKS_LIMIT,
@@ -309,6 +315,20 @@ simnic_arg_cap(struct simnic_options *opt, const char *key,
 	if (strcmp(key, SIMNIC_ARG_INTEGRITY) == 0)
 		return simnic_parse_bool(opt, key, value, &caps->integrity);
 	return simnic_parse_bool(opt, key, value, &caps->mark);
+}
+
+/* profile=generic|ixgbe|i40e|mlx5; see simnic_profile.c. */
+static int
+simnic_arg_profile(struct simnic_options *opt, const char *key,
+		   const char *value)
+{
+	char names[64];
+
+	opt->profile = simnic_profile_find(value);
+	if (opt->profile != NULL)
+		return 0;
+	simnic_profile_names(names, sizeof(names));
+	return simnic_bad_value(opt, key, value, names);
 }
 
 /*
@@ -331,7 +351,8 @@ simnic_arg_cap(struct simnic_options *opt, const char *key,
 	X(SIMNIC_ARG_INTEGRITY, "<0|1>", simnic_arg_cap) \
 	X(SIMNIC_ARG_FAIL_EVERY, "<n>", simnic_arg_cap) \
 	X(SIMNIC_ARG_INSERT_LATENCY, "<n>", simnic_arg_cap) \
-	X(SIMNIC_ARG_OFFLOAD_CLOCK, "<host|nic>", simnic_arg_clock)
+	X(SIMNIC_ARG_OFFLOAD_CLOCK, "<host|nic>", simnic_arg_clock) \
+	X(SIMNIC_ARG_PROFILE, "<generic|ixgbe|i40e|mlx5>", simnic_arg_profile)
 
 struct simnic_devarg {
 	const char *key;
@@ -428,8 +449,10 @@ simnic_parse_devargs(const char *params, struct simnic_options *opt)
 	unsigned int i;
 	int ret = 0;
 
-	if (params == NULL || params[0] == '\0')
+	if (params == NULL || params[0] == '\0') {
+		opt->caps.max_rules = opt->profile->max_rules;
 		return simnic_check_clock(opt);
+	}
 	/* No key list: unknown keys are reported here, by name. */
 	kvlist = rte_kvargs_parse(params, NULL);
 	if (kvlist == NULL) {
@@ -448,6 +471,9 @@ simnic_parse_devargs(const char *params, struct simnic_options *opt)
 	}
 	if (ret == 0)
 		ret = simnic_check_clock(opt);
+	/* The profile's table size, unless max_rules says otherwise. */
+	if (ret == 0 && !opt->max_rules_set)
+		opt->caps.max_rules = opt->profile->max_rules;
 	return ret;
 }
 
@@ -902,6 +928,7 @@ simnic_private_init(struct simnic_private *priv, const char *name,
 	memcpy(priv->peer_name, opt->peer, sizeof(priv->peer_name));
 	priv->gen_spec = opt->gen;
 	priv->caps = opt->caps;
+	priv->profile = opt->profile;
 	priv->clock = opt->clock;
 }
 
@@ -956,6 +983,11 @@ simnic_create(struct rte_vdev_device *vdev, const struct simnic_options *opt)
 	SIMNIC_LOG(INFO, "%s: port %u, %s backend, offload on the %s clock",
 		   name, data->port_id, priv->backend_ops->name,
 		   priv->clock == SIMNIC_CLOCK_NIC ? "NIC's" : "host's");
+	/* Said louder: a profile makes the port refuse rules. */
+	if (priv->profile != &simnic_profile_generic)
+		SIMNIC_LOG(NOTICE, "%s: profile %s: up to %" PRIu32 " rules; rte_flow rules are taken as the %s PMD takes them",
+			   name, priv->profile->name, priv->caps.max_rules,
+			   priv->profile->name);
 	return 0;
 }
 

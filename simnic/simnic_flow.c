@@ -92,7 +92,7 @@ struct simnic_parse {
  */
 static __thread char simnic_flow_errmsg[256];
 
-static int __rte_format_printf(5, 6)
+int __rte_format_printf(5, 6)
 simnic_flow_error(struct rte_flow_error *error, int code,
 		  enum rte_flow_error_type type, const void *cause,
 		  const char *fmt, ...)
@@ -1350,8 +1350,11 @@ simnic_flow_parse(const struct rte_eth_dev *dev,
 		  const struct rte_flow_attr *attr,
 		  const struct rte_flow_item pattern[],
 		  const struct rte_flow_action actions[],
-		  struct simnic_rule *rule, struct rte_flow_error *error)
+		  struct simnic_rule *rule, bool create,
+		  struct rte_flow_error *error)
 {
+	const struct simnic_private *priv = dev->data->dev_private;
+	const struct simnic_profile *profile = priv->profile;
 	struct simnic_parse p = {
 		.dev = dev,
 		.priv = dev->data->dev_private,
@@ -1367,6 +1370,12 @@ simnic_flow_parse(const struct rte_eth_dev *dev,
 		ret = simnic_parse_pattern(&p, pattern);
 	if (ret == 0)
 		ret = simnic_parse_actions(&p, actions);
+	/* What simnic refuses, the NIC would too: the profile comes after. */
+	if (ret == 0 && profile->check != NULL)
+		ret = profile->check(dev, attr, pattern, actions, rule, create,
+				     error);
+	if (ret == 0 && profile->widen != NULL)
+		profile->widen(pattern, rule);
 	return ret;
 }
 
@@ -1376,6 +1385,11 @@ simnic_flow_check_room(const struct simnic_private *priv,
 		       const struct simnic_rule *rule,
 		       struct rte_flow_error *error)
 {
+	if (priv->n_rules >= priv->caps.max_rules &&
+	    priv->profile->full_errno != 0)
+		return simnic_flow_error(error, priv->profile->full_errno,
+			RTE_FLOW_ERROR_TYPE_HANDLE, NULL, "%s",
+			priv->profile->full_msg);
 	if (priv->n_rules >= priv->caps.max_rules)
 		return simnic_flow_error(error, ENOSPC,
 			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
@@ -1581,6 +1595,8 @@ static void
 simnic_rule_remove(struct simnic_private *priv, struct simnic_rule *rule)
 {
 	simnic_flow_table_remove(priv->flow_table, rule);
+	if (priv->profile->account != NULL)
+		priv->profile->account(priv, rule, -1);
 	simnic_slot_free(priv, rule->handle_index);
 	__atomic_store_n(&priv->n_rules, priv->n_rules - 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&priv->flow_destroys, 1, __ATOMIC_RELAXED);
@@ -1596,6 +1612,9 @@ simnic_rule_install(struct simnic_private *priv, struct simnic_rule *rule,
 	int ret;
 
 	if (simnic_flow_check_room(priv, rule, error) != 0)
+		return NULL;
+	if (priv->profile->admit != NULL &&
+	    priv->profile->admit(priv, rule, error) != 0)
 		return NULL;
 
 	calls = ++priv->flow_create_calls;
@@ -1623,6 +1642,8 @@ simnic_rule_install(struct simnic_private *priv, struct simnic_rule *rule,
 				  strerror(-ret));
 		return NULL;
 	}
+	if (priv->profile->account != NULL)
+		priv->profile->account(priv, rule, 1);
 	__atomic_store_n(&priv->n_rules, priv->n_rules + 1, __ATOMIC_RELAXED);
 	return simnic_handle_encode(rule->handle_index,
 		priv->flow_slots[rule->handle_index].gen);
@@ -1642,8 +1663,10 @@ simnic_flow_validate(struct rte_eth_dev *dev,
 	int ret;
 
 	memset(&rule, 0, sizeof(rule));
-	ret = simnic_flow_parse(dev, attr, pattern, actions, &rule, error);
-	if (ret != 0)
+	ret = simnic_flow_parse(dev, attr, pattern, actions, &rule, false,
+				error);
+	/* Real PMDs check the format only: room is a matter for create. */
+	if (ret != 0 || !priv->profile->validate_checks_room)
 		return ret;
 	rte_rwlock_read_lock(&priv->flow_lock);
 	ret = simnic_flow_check_room(priv, &rule, error);
@@ -1667,7 +1690,7 @@ simnic_flow_create(struct rte_eth_dev *dev,
 		simnic_flow_error(error, ENOMEM,
 				  RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 				  "no memory for a rule");
-	} else if (simnic_flow_parse(dev, attr, pattern, actions, rule,
+	} else if (simnic_flow_parse(dev, attr, pattern, actions, rule, true,
 				     error) == 0) {
 		/* The NIC is asked: a rule it refuses costs the wait too. */
 		simnic_flow_latency(priv);
@@ -1747,6 +1770,8 @@ simnic_flow_flush_locked(struct simnic_private *priv)
 		free(rule);
 		__atomic_fetch_add(&priv->flow_destroys, 1, __ATOMIC_RELAXED);
 	}
+	/* No rule left: nothing the first rules fixed stays fixed. */
+	memset(&priv->profile_state, 0, sizeof(priv->profile_state));
 	__atomic_store_n(&priv->n_rules, 0, __ATOMIC_RELAXED);
 }
 
@@ -1924,9 +1949,13 @@ simnic_flow_dev_dump(struct rte_eth_dev *dev, struct rte_flow *flow,
 		else
 			simnic_rule_dump(priv, file, rule->handle_index, rule);
 	} else {
-		fprintf(file, "%s: %" PRIu32 " rule(s), %" PRIu32 " mask(s)\n",
+		fprintf(file, "%s: %" PRIu32 " rule(s), %" PRIu32 " mask(s)",
 			priv->name, priv->n_rules,
 			simnic_flow_table_n_masks(priv->flow_table));
+		/* Generic ports dump as they always did. */
+		if (priv->profile != &simnic_profile_generic)
+			fprintf(file, ", profile %s", priv->profile->name);
+		fprintf(file, "\n");
 		for (i = 0; i < priv->n_flow_slots; i++)
 			if (priv->flow_slots[i].rule != NULL)
 				simnic_rule_dump(priv, file, i,

@@ -3690,6 +3690,662 @@ test_iface_veth(void **state __rte_unused)
 	run("ip link del %s", host);
 }
 
+/* Tests: profiles (devarg profile). */
+
+static const struct rte_flow_attr attr_in = { .ingress = 1 };
+static const struct rte_flow_item_ipv4 ip4_src32_mask = {
+	.hdr.src_addr = RTE_BE32(UINT32_MAX) };
+static const struct rte_flow_item_ipv4 ip4_dst32_mask = {
+	.hdr.dst_addr = RTE_BE32(UINT32_MAX) };
+static const struct rte_flow_item_ipv4 ip4_src24_mask = {
+	.hdr.src_addr = RTE_BE32(0xffffff00) };
+static const struct rte_flow_item_ipv4 ip4_spec = {
+	.hdr.src_addr = RTE_BE32(IP4(10, 0, 0, 1)),
+	.hdr.dst_addr = RTE_BE32(IP4(10, 0, 0, 2)) };
+static const struct rte_flow_item_udp udp_ports_spec = {
+	.hdr.src_port = RTE_BE16(1000), .hdr.dst_port = RTE_BE16(2000) };
+static const struct rte_flow_item_udp udp_ports_mask = {
+	.hdr.src_port = RTE_BE16(0xffff), .hdr.dst_port = RTE_BE16(0xffff) };
+static const struct rte_flow_action_queue queue0 = { .index = 0 };
+static const struct rte_flow_action_queue queue1 = { .index = 1 };
+
+/* validate's verdict: err 0 or a refusal with type and message. */
+static void
+expect_validate(uint16_t port, const struct rte_flow_attr *attr,
+		const struct rte_flow_item pattern[],
+		const struct rte_flow_action actions[], int err,
+		enum rte_flow_error_type type, const char *message)
+{
+	struct rte_flow_error error;
+	int ret;
+
+	memset(&error, 0, sizeof(error));
+	ret = rte_flow_validate(port, attr, pattern, actions, &error);
+	if (ret != -err)
+		fail_msg("validate returned %d, not %d (%s)", ret, -err,
+			 error.message ? error.message : "no message");
+	if (err == 0)
+		return;
+	assert_int_equal(error.type, type);
+	assert_non_null(error.message);
+	assert_string_equal(error.message, message);
+}
+
+/* create's verdict: a flow (err 0) or a refusal with type and message. */
+static struct rte_flow *
+expect_create(uint16_t port, const struct rte_flow_attr *attr,
+	      const struct rte_flow_item pattern[],
+	      const struct rte_flow_action actions[], int err,
+	      enum rte_flow_error_type type, const char *message)
+{
+	struct rte_flow_error error;
+	struct rte_flow *flow;
+
+	memset(&error, 0, sizeof(error));
+	flow = rte_flow_create(port, attr, pattern, actions, &error);
+	if (err == 0) {
+		if (flow == NULL)
+			fail_msg("create refused: %s", error.message ?
+				 error.message : "no message");
+		return flow;
+	}
+	assert_null(flow);
+	assert_int_equal(rte_errno, err);
+	assert_int_equal(error.type, type);
+	assert_non_null(error.message);
+	assert_string_equal(error.message, message);
+	return NULL;
+}
+
+/* Both refuse alike (i40e, mlx5: create validates first). */
+static void
+expect_both(uint16_t port, const struct rte_flow_attr *attr,
+	    const struct rte_flow_item pattern[],
+	    const struct rte_flow_action actions[], int err,
+	    enum rte_flow_error_type type, const char *message)
+{
+	expect_validate(port, attr, pattern, actions, err, type, message);
+	expect_create(port, attr, pattern, actions, err, type, message);
+}
+
+/* ixgbe: validate says "Not supported action.", create "Failed ...". */
+static void
+expect_ixgbe_refusal(uint16_t port, const struct rte_flow_attr *attr,
+		     const struct rte_flow_item pattern[],
+		     const struct rte_flow_action actions[])
+{
+	expect_validate(port, attr, pattern, actions, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION, "Not supported action.");
+	expect_create(port, attr, pattern, actions, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+}
+
+/* Sends p from port tx to port rx; returns its mark or an RX_* value. */
+static int64_t
+rx_mark_via(uint16_t tx, uint16_t rx, const struct pkt *p)
+{
+	struct rte_mbuf *m = pkt_mbuf(p), *got[8];
+	int64_t result;
+	uint16_t n;
+
+	assert_int_equal(rte_eth_tx_burst(tx, 0, &m, 1), 1);
+	n = rte_eth_rx_burst(rx, 0, got, RTE_DIM(got));
+	assert_true(n <= 1);
+	if (n == 0)
+		return RX_DROPPED;
+	result = mbuf_mark(got[0]);
+	rte_pktmbuf_free(got[0]);
+	return result;
+}
+
+/* Creates rules like the given one until the table is full. */
+static uint32_t
+fill_table(uint16_t port, const struct rte_flow_item pattern[],
+	   const struct rte_flow_action actions[], int err,
+	   const char *message)
+{
+	struct rte_flow_error error;
+	uint32_t n = 0;
+
+	memset(&error, 0, sizeof(error));
+	while (rte_flow_create(port, &attr_in, pattern, actions,
+			       &error) != NULL)
+		n++;
+	assert_int_equal(rte_errno, err);
+	if (message != NULL)
+		assert_string_equal(error.message, message);
+	/* Validate checks the format only, as the PMDs' do. */
+	expect_validate(port, &attr_in, pattern, actions, 0, 0, NULL);
+	return n;
+}
+
+static void
+test_profile_ixgbe_refusals(void **state __rte_unused)
+{
+	uint16_t port = port_up("net_simnic_ixgbe", "sink=1,profile=ixgbe",
+				2, 1);
+	const struct rte_flow_item_eth eth_zero = { .hdr.ether_type = 0 };
+	const struct rte_flow_item_ipv4 ip4_proto_mask = {
+		.hdr.src_addr = RTE_BE32(UINT32_MAX),
+		.hdr.next_proto_id = 0xff };
+	const struct rte_flow_item_ipv6 ip6_mask = {
+		.hdr.src_addr = { 0xff, 0xff } };
+	const struct rte_flow_item_ipv6 ip6_spec = { .hdr.src_addr = { 0xfd } };
+	const struct rte_flow_item_vlan vlan_spec = {
+		.hdr.vlan_tci = RTE_BE16(5) };
+	const struct rte_flow_item_vlan vlan_mask = {
+		.hdr.vlan_tci = RTE_BE16(0xfff) };
+	const struct rte_flow_item ok[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src32_mask),
+		ITEM(UDP, &udp_ports_spec, &udp_ports_mask), ITEM_END };
+	const struct rte_flow_item ip_only[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src32_mask),
+		ITEM_END };
+	const struct rte_flow_item eth_masked[] = {
+		ITEM(ETH, &eth_zero, &eth_zero),
+		ITEM(IPV4, &ip4_spec, &ip4_src32_mask), ITEM_END };
+	const struct rte_flow_item ip_no_mask[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL), ITEM_END };
+	const struct rte_flow_item ip_proto[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_proto_mask),
+		ITEM_END };
+	const struct rte_flow_item ip6[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV6, &ip6_spec, &ip6_mask),
+		ITEM_END };
+	const struct rte_flow_item vlan[] = {
+		ITEM(ETH, NULL, NULL), ITEM(VLAN, &vlan_spec, &vlan_mask),
+		ITEM(IPV4, &ip4_spec, &ip4_src32_mask), ITEM_END };
+	const struct rte_flow_item icmp[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src32_mask),
+		ITEM(ICMP, NULL, NULL), ITEM_END };
+	const struct rte_flow_action queue_mark[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_VOID },
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action mark_queue[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action queue_count[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action drop[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_DROP },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const uint16_t queues[] = { 0, 1 };
+	const struct rte_flow_action_rss rss = {
+		.queue_num = 2, .queue = queues };
+	const struct rte_flow_action rss_only[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_RSS, .conf = &rss },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action rss_mark[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_RSS, .conf = &rss },
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_attr prio1 = { .ingress = 1, .priority = 1 };
+	struct rte_flow_error error;
+
+	/* The cause is the first action, as ixgbe_parse_rss_filter() says. */
+	memset(&error, 0, sizeof(error));
+	assert_int_equal(rte_flow_validate(port, &attr_in, ok, mark_queue,
+					   &error), -EINVAL);
+	assert_ptr_equal(error.cause, &mark_queue[0]);
+	expect_ixgbe_refusal(port, &attr_in, ok, mark_queue);
+	expect_ixgbe_refusal(port, &attr_in, ok, actions_mark1);
+	expect_ixgbe_refusal(port, &attr_in, ok, queue_count);
+	expect_ixgbe_refusal(port, &prio1, ok, queue_mark);
+	expect_ixgbe_refusal(port, &attr_in, eth_masked, queue_mark);
+	expect_ixgbe_refusal(port, &attr_in, ip_no_mask, queue_mark);
+	expect_ixgbe_refusal(port, &attr_in, ip_proto, queue_mark);
+	expect_ixgbe_refusal(port, &attr_in, ip6, queue_mark);
+	expect_ixgbe_refusal(port, &attr_in, vlan, queue_mark);
+	expect_ixgbe_refusal(port, &attr_in, icmp, queue_mark);
+	/* 82599: DROP rules give no ports. */
+	expect_ixgbe_refusal(port, &attr_in, ok, drop);
+	expect_validate(port, &attr_in, ip_only, drop, 0, 0, NULL);
+	/* RSS takes nothing after it; the first action is the cause. */
+	memset(&error, 0, sizeof(error));
+	assert_int_equal(rte_flow_validate(port, &attr_in, ok, rss_mark,
+					   &error), -EINVAL);
+	assert_ptr_equal(error.cause, &rss_mark[1]);
+	assert_string_equal(error.message, "Not supported action.");
+
+	expect_create(port, &attr_in, ok, queue_mark, 0, 0, NULL);
+	expect_validate(port, &attr_in, ok, rss_only, 0, 0, NULL);
+	assert_int_equal(rte_vdev_uninit("net_simnic_ixgbe"), 0);
+}
+
+static void
+test_profile_ixgbe_global_mask(void **state __rte_unused)
+{
+	uint16_t port = port_up("net_simnic_ixgbe", "sink=1,profile=ixgbe",
+				2, 1);
+	const struct rte_flow_item_ipv4 other_spec = {
+		.hdr.src_addr = RTE_BE32(IP4(10, 0, 0, 9)) };
+	const struct rte_flow_item src[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src32_mask),
+		ITEM(UDP, &udp_ports_spec, &udp_ports_mask), ITEM_END };
+	const struct rte_flow_item src2[] = {
+		ITEM(ETH, NULL, NULL),
+		ITEM(IPV4, &other_spec, &ip4_src32_mask),
+		ITEM(UDP, &udp_ports_spec, &udp_ports_mask), ITEM_END };
+	const struct rte_flow_item dst[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_dst32_mask),
+		ITEM(UDP, &udp_ports_spec, &udp_ports_mask), ITEM_END };
+	const struct rte_flow_action queue_mark[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue0 },
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	struct rte_flow *a, *b, *c;
+	struct rte_flow_error error;
+
+	a = expect_create(port, &attr_in, src, queue_mark, 0, 0, NULL);
+	/* Another mask: validate does not know, create fails. */
+	expect_validate(port, &attr_in, dst, queue_mark, 0, 0, NULL);
+	expect_create(port, &attr_in, dst, queue_mark, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+	b = expect_create(port, &attr_in, src2, queue_mark, 0, 0, NULL);
+	/* The mask stays while one fdir rule is left... */
+	assert_int_equal(rte_flow_destroy(port, a, &error), 0);
+	expect_create(port, &attr_in, dst, queue_mark, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+	/* ... and goes with the last one. */
+	assert_int_equal(rte_flow_destroy(port, b, &error), 0);
+	c = expect_create(port, &attr_in, dst, queue_mark, 0, 0, NULL);
+	assert_non_null(c);
+	expect_create(port, &attr_in, src, queue_mark, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+	/* A flush releases it too. */
+	assert_int_equal(rte_flow_flush(port, &error), 0);
+	expect_create(port, &attr_in, src, queue_mark, 0, 0, NULL);
+	assert_int_equal(rte_vdev_uninit("net_simnic_ixgbe"), 0);
+}
+
+/* ixgbe's RSS filter ignores the pattern; one at a time. */
+static void
+test_profile_ixgbe_rss_filter(void **state __rte_unused)
+{
+	uint16_t tx = port_up("net_simnic_ixt", "peer=net_simnic_ixr", 1, 1);
+	uint16_t rx = port_up("net_simnic_ixr",
+			      "peer=net_simnic_ixt,profile=ixgbe", 1, 1);
+	const struct rte_flow_item_ipv4 far_spec = {
+		.hdr.src_addr = RTE_BE32(IP4(192, 168, 0, 1)) };
+	const struct rte_flow_item far[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &far_spec, &ip4_src32_mask),
+		ITEM_END };
+	const uint16_t queues[] = { 0 };
+	const struct rte_flow_action_rss rss = {
+		.queue_num = 1, .queue = queues };
+	const struct rte_flow_action rss_only[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_RSS, .conf = &rss },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action queue_mark[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue0 },
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_item mine[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src32_mask),
+		ITEM_END };
+	struct pkt p = udp4();
+	struct rte_flow *flow;
+
+	flow = expect_create(rx, &attr_in, far, rss_only, 0, 0, NULL);
+	expect_in_dump(rx, flow, "priority 4294967295");
+	expect_create(rx, &attr_in, far, rss_only, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+	/* fdir rules go first, the RSS filter takes the rest. */
+	expect_create(rx, &attr_in, mine, queue_mark, 0, 0, NULL);
+	assert_int_equal(rx_mark_via(tx, rx, &p), 1);
+	p.ip4_src = IP4(10, 9, 9, 9);
+	assert_int_equal(rx_mark_via(tx, rx, &p), RX_PLAIN);
+	assert_int_equal(rte_vdev_uninit("net_simnic_ixr"), 0);
+	assert_int_equal(rte_vdev_uninit("net_simnic_ixt"), 0);
+}
+
+static void
+test_profile_table_sizes(void **state __rte_unused)
+{
+	const struct rte_flow_item ixgbe_rule[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src32_mask),
+		ITEM_END };
+	const struct rte_flow_item rule[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src32_mask),
+		ITEM(UDP, &udp_ports_spec, &udp_ports_mask), ITEM_END };
+	const struct rte_flow_action queue_mark[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue0 },
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	uint16_t port;
+
+	port = port_up("net_simnic_ts", "sink=1,profile=ixgbe", 1, 1);
+	assert_int_equal(fill_table(port, ixgbe_rule, queue_mark, ENOSPC,
+				    NULL), 2048);
+	assert_int_equal(rte_vdev_uninit("net_simnic_ts"), 0);
+	port = port_up("net_simnic_ts", "sink=1,profile=i40e", 1, 1);
+	assert_int_equal(fill_table(port, rule, queue_mark, ENOBUFS,
+				    "Fdir space full"), 8192);
+	assert_int_equal(rte_vdev_uninit("net_simnic_ts"), 0);
+	port = port_up("net_simnic_ts", "sink=1,profile=mlx5", 1, 1);
+	assert_int_equal(fill_table(port, rule, queue_mark, ENOSPC, NULL),
+			 65536);
+	assert_int_equal(rte_vdev_uninit("net_simnic_ts"), 0);
+	/* An explicit max_rules wins, whatever the order of the devargs. */
+	port = port_up("net_simnic_ts", "sink=1,max_rules=3,profile=i40e",
+		       1, 1);
+	assert_int_equal(fill_table(port, rule, queue_mark, ENOBUFS,
+				    "Fdir space full"), 3);
+	assert_int_equal(rte_vdev_uninit("net_simnic_ts"), 0);
+	port = port_up("net_simnic_ts", "sink=1,profile=ixgbe,max_rules=5",
+		       1, 1);
+	assert_int_equal(fill_table(port, ixgbe_rule, queue_mark, ENOSPC,
+				    NULL), 5);
+	assert_int_equal(rte_vdev_uninit("net_simnic_ts"), 0);
+}
+
+static void
+test_profile_i40e_refusals(void **state __rte_unused)
+{
+	uint16_t port = port_up("net_simnic_i40e", "sink=1,profile=i40e",
+				2, 1);
+	const struct rte_flow_item_eth eth_spec = {
+		.hdr.dst_addr.addr_bytes = { 2, 0, 0, 0, 0, 0xb } };
+	const struct rte_flow_item_eth eth_dst_mask = {
+		.hdr.dst_addr.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff,
+					     0xff } };
+	const struct rte_flow_item_eth eth_half_mask = {
+		.hdr.dst_addr.addr_bytes = { 0xff, 0xff, 0xff } };
+	const struct rte_flow_item_eth eth_zero = { .hdr.ether_type = 0 };
+	const struct rte_flow_item_vlan vlan_spec = {
+		.hdr.vlan_tci = RTE_BE16(5),
+		.hdr.eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
+	const struct rte_flow_item_vlan vlan_mask = {
+		.hdr.vlan_tci = RTE_BE16(0xfff),
+		.hdr.eth_proto = RTE_BE16(0xffff) };
+	const struct rte_flow_item_ipv4 frag_mask = {
+		.hdr.fragment_offset = RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK) };
+	const struct rte_flow_item_tcp tcp_spec = {
+		.hdr.tcp_flags = RTE_TCP_SYN_FLAG };
+	const struct rte_flow_item_tcp tcp_mask = { .hdr.tcp_flags = 0xff };
+	const struct rte_flow_item udp4_ok[] = {
+		ITEM(ETH, &eth_zero, &eth_zero),
+		ITEM(IPV4, &ip4_spec, &ip4_src32_mask),
+		ITEM(UDP, &udp_ports_spec, &udp_ports_mask), ITEM_END };
+	const struct rte_flow_item mac_half[] = {
+		ITEM(ETH, &eth_spec, &eth_half_mask),
+		ITEM(IPV4, &ip4_spec, &ip4_src32_mask), ITEM_END };
+	const struct rte_flow_item l2_l3[] = {
+		ITEM(ETH, &eth_spec, &eth_dst_mask),
+		ITEM(IPV4, &ip4_spec, &ip4_src32_mask), ITEM_END };
+	const struct rte_flow_item l2_l4[] = {
+		ITEM(ETH, &eth_spec, &eth_dst_mask), ITEM(IPV4, NULL, NULL),
+		ITEM(UDP, &udp_ports_spec, &udp_ports_mask), ITEM_END };
+	const struct rte_flow_item vlan[] = {
+		ITEM(ETH, NULL, NULL), ITEM(VLAN, &vlan_spec, &vlan_mask),
+		ITEM(IPV4, &ip4_spec, &ip4_src32_mask), ITEM_END };
+	const struct rte_flow_item frag[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &frag_mask),
+		ITEM_END };
+	const struct rte_flow_item tcp_flags[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL),
+		ITEM(TCP, &tcp_spec, &tcp_mask), ITEM_END };
+	const struct rte_flow_item icmp[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL),
+		ITEM(ICMP, NULL, NULL), ITEM_END };
+	const struct rte_flow_item no_eth[] = {
+		ITEM(IPV4, &ip4_spec, &ip4_src32_mask), ITEM_END };
+	const struct rte_flow_item eth_alone[] = {
+		ITEM(ETH, NULL, NULL), ITEM_END };
+	const struct rte_flow_action queue_mark[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action queue_count[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action count_first[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const uint16_t queues[] = { 0, 1 };
+	const struct rte_flow_action_rss rss = {
+		.queue_num = 2, .queue = queues };
+	const struct rte_flow_action mark_rss[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_RSS, .conf = &rss },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action flag_first[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_FLAG },
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action mark_flag[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_FLAG },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action drop_mark_count[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_DROP },
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_attr prio1 = { .ingress = 1, .priority = 1 };
+	struct rte_flow_error error;
+
+	expect_both(port, &attr_in, udp4_ok, queue_count, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ACTION, "Invalid action.");
+	expect_both(port, &attr_in, udp4_ok, count_first, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ACTION, "Invalid action.");
+	expect_both(port, &attr_in, udp4_ok, flag_first, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ACTION, "Invalid action.");
+	expect_both(port, &attr_in, udp4_ok, mark_flag, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ACTION, "Invalid action.");
+	expect_both(port, &attr_in, udp4_ok, drop_mark_count, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ACTION, "Invalid action.");
+	memset(&error, 0, sizeof(error));
+	assert_int_equal(rte_flow_validate(port, &attr_in, udp4_ok,
+					   queue_count, &error), -EINVAL);
+	assert_ptr_equal(error.cause, &queue_count[1]);
+	expect_both(port, &prio1, udp4_ok, queue_mark, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ATTR_PRIORITY, "Not support priority.");
+	expect_both(port, &attr_in, mac_half, queue_mark, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ITEM, "Invalid MAC_addr mask.");
+	expect_both(port, &attr_in, l2_l3, queue_mark, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ITEM,
+		    "L2 and L3 input set are exclusive.");
+	expect_both(port, &attr_in, l2_l4, queue_mark, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ITEM,
+		    "L2 and L4 input set are exclusive.");
+	expect_both(port, &attr_in, vlan, queue_mark, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ITEM, "Unsupported inner_type.");
+	expect_both(port, &attr_in, frag, queue_mark, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ITEM,
+		    "Invalid IPv4 fragment_offset mask");
+	expect_both(port, &attr_in, tcp_flags, queue_mark, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ITEM, "Invalid TCP mask");
+	expect_both(port, &attr_in, icmp, queue_mark, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ITEM, "Unsupported pattern");
+	expect_both(port, &attr_in, no_eth, queue_mark, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ITEM, "Unsupported pattern");
+	expect_both(port, &attr_in, eth_alone, queue_mark, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ITEM, "NULL eth spec/mask.");
+
+	/* What OVS asks for: MARK then RSS, or QUEUE then MARK. */
+	expect_create(port, &attr_in, udp4_ok, mark_rss, 0, 0, NULL);
+	expect_create(port, &attr_in, udp4_ok, queue_mark, 0, 0, NULL);
+	expect_create(port, &attr_in, udp4_ok, actions_mark1, 0, 0, NULL);
+	assert_int_equal(rte_vdev_uninit("net_simnic_i40e"), 0);
+}
+
+static void
+test_profile_i40e_input_set(void **state __rte_unused)
+{
+	uint16_t port = port_up("net_simnic_i40e", "sink=1,profile=i40e",
+				1, 1);
+	const struct rte_flow_item_ipv4 other_spec = {
+		.hdr.src_addr = RTE_BE32(IP4(10, 0, 0, 9)) };
+	const struct rte_flow_item udp_src[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src32_mask),
+		ITEM(UDP, NULL, NULL), ITEM_END };
+	const struct rte_flow_item udp_src2[] = {
+		ITEM(ETH, NULL, NULL),
+		ITEM(IPV4, &other_spec, &ip4_src32_mask),
+		ITEM(UDP, NULL, NULL), ITEM_END };
+	/* A /24 is no field at all: the input set of no mask. */
+	const struct rte_flow_item udp_src24[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src24_mask),
+		ITEM(UDP, NULL, NULL), ITEM_END };
+	const struct rte_flow_item udp_dst[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_dst32_mask),
+		ITEM(UDP, NULL, NULL), ITEM_END };
+	const struct rte_flow_item tcp_dst[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_dst32_mask),
+		ITEM(TCP, NULL, NULL), ITEM_END };
+	struct rte_flow *a, *b;
+	struct rte_flow_error error;
+
+	a = expect_create(port, &attr_in, udp_src, actions_mark1, 0, 0, NULL);
+	b = expect_create(port, &attr_in, udp_src2, actions_mark1, 0, 0,
+			  NULL);
+	/* IPv4-UDP has src as its input set: dst is a conflict... */
+	expect_validate(port, &attr_in, udp_dst, actions_mark1, 0, 0, NULL);
+	expect_create(port, &attr_in, udp_dst, actions_mark1, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+	expect_create(port, &attr_in, udp_src24, actions_mark1, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+	/* ... not for IPv4-TCP, a pctype of its own. */
+	expect_create(port, &attr_in, tcp_dst, actions_mark1, 0, 0, NULL);
+	/* Free again once IPv4-UDP has no rule left. */
+	assert_int_equal(rte_flow_destroy(port, a, &error), 0);
+	expect_create(port, &attr_in, udp_dst, actions_mark1, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+	assert_int_equal(rte_flow_destroy(port, b, &error), 0);
+	expect_create(port, &attr_in, udp_dst, actions_mark1, 0, 0, NULL);
+	expect_create(port, &attr_in, udp_src, actions_mark1, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+	assert_int_equal(rte_flow_flush(port, &error), 0);
+	expect_create(port, &attr_in, udp_src, actions_mark1, 0, 0, NULL);
+	assert_int_equal(rte_vdev_uninit("net_simnic_i40e"), 0);
+}
+
+/* A /24 on i40e matches every source: the rule is wider than asked. */
+static void
+test_profile_i40e_widening(void **state __rte_unused)
+{
+	uint16_t tx = port_up("net_simnic_i4t", "peer=net_simnic_i4r", 1, 1);
+	uint16_t rx = port_up("net_simnic_i4r",
+			      "peer=net_simnic_i4t,profile=i40e", 1, 1);
+	const struct rte_flow_item_udp dport_mask = {
+		.hdr.dst_port = RTE_BE16(0xff00) };
+	const struct rte_flow_item src24[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src24_mask),
+		ITEM(UDP, &udp_ports_spec, &dport_mask), ITEM_END };
+	struct pkt p = udp4();
+
+	expect_create(rx, &attr_in, src24, actions_mark1, 0, 0, NULL);
+	expect_create(port_b, &attr_in, src24, actions_mark1, 0, 0, NULL);
+	assert_int_equal(rx_mark_via(tx, rx, &p), 1);
+	assert_int_equal(rx_mark(&p), 1);
+	/* Outside the /24 and the port range: i40e marks, generic not. */
+	p.ip4_src = IP4(192, 168, 7, 7);
+	p.dport = 0x1234;
+	assert_int_equal(rx_mark_via(tx, rx, &p), 1);
+	assert_int_equal(rx_mark(&p), RX_PLAIN);
+	/* Still UDP over IPv4 only: the pctype is matched. */
+	p = with_proto(p, 4, IPPROTO_TCP);
+	assert_int_equal(rx_mark_via(tx, rx, &p), RX_PLAIN);
+	assert_int_equal(rte_vdev_uninit("net_simnic_i4r"), 0);
+	assert_int_equal(rte_vdev_uninit("net_simnic_i4t"), 0);
+}
+
+static void
+test_profile_mlx5(void **state __rte_unused)
+{
+	uint16_t port = port_up("net_simnic_mlx5", "sink=1,profile=mlx5",
+				2, 1);
+	const struct rte_flow_item_tcp tcp_spec = {
+		.hdr.tcp_flags = RTE_TCP_SYN_FLAG };
+	const struct rte_flow_item_tcp tcp_mask = { .hdr.tcp_flags = 0x0f };
+	const struct rte_flow_item flexible[] = {
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_src24_mask),
+		ITEM(TCP, &tcp_spec, &tcp_mask), ITEM_END };
+	const struct rte_flow_action_mark big = { .id = 0xfffff0 };
+	const struct rte_flow_action_mark biggest_ok = { .id = 0xffffef };
+	const struct rte_flow_action mark_big_queue[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &big },
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action mark_ok_queue[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &biggest_ok },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action count_only[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action passthru[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_PASSTHRU },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const uint16_t queues[] = { 0, 1 };
+	const struct rte_flow_action_rss rss = {
+		.queue_num = 2, .queue = queues };
+	const struct rte_flow_action mark_rss[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_RSS, .conf = &rss },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action drop_count[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_DROP },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_attr prio3 = { .ingress = 1, .priority = 3 };
+
+	expect_both(port, &attr_in, flexible, actions_mark1, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ACTION, "no fate action is found");
+	expect_both(port, &attr_in, flexible, count_only, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ACTION, "no fate action is found");
+	expect_both(port, &attr_in, flexible, mark_big_queue, EINVAL,
+		    RTE_FLOW_ERROR_TYPE_ACTION_CONF,
+		    "mark id exceeds the limit");
+	expect_both(port, &attr_in, flexible, passthru, ENOTSUP,
+		    RTE_FLOW_ERROR_TYPE_ACTION, "action not supported");
+	expect_create(port, &attr_in, flexible, mark_ok_queue, 0, 0, NULL);
+	expect_create(port, &attr_in, flexible, mark_rss, 0, 0, NULL);
+	expect_create(port, &prio3, flexible, drop_count, 0, 0, NULL);
+	assert_int_equal(rte_vdev_uninit("net_simnic_mlx5"), 0);
+}
+
+/* Bad values are refused at probe; generic is the default, unchanged. */
+static void
+test_profile_devarg(void **state __rte_unused)
+{
+	static const char *const bad[] = {
+		"profile=", "profile=foo", "profile=IXGBE", "profile=i40e,profile=mlx5",
+		"profile=ixgbe ",
+	};
+	const struct rte_flow_attr prio7 = { .ingress = 1, .priority = 7 };
+	unsigned int i;
+	uint16_t port;
+	char *text;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		assert_int_equal(rte_vdev_init("net_simnic_bad", bad[i]),
+				 -EINVAL);
+		assert_int_not_equal(port_id_of("net_simnic_bad", &port), 0);
+	}
+	port = port_up("net_simnic_gen", "sink=1,profile=generic", 1, 1);
+	/* What the others refuse: MARK alone, any priority, any mask. */
+	expect_create(port, &prio7, pattern_any, actions_mark1, 0, 0, NULL);
+	text = rule_dump(port, NULL);
+	assert_null(strstr(text, "profile"));
+	free(text);
+	assert_int_equal(rte_vdev_uninit("net_simnic_gen"), 0);
+	port = port_up("net_simnic_gen", "sink=1,profile=mlx5", 1, 1);
+	text = rule_dump(port, NULL);
+	assert_non_null(strstr(text, "profile mlx5"));
+	free(text);
+	assert_int_equal(rte_vdev_uninit("net_simnic_gen"), 0);
+}
+
 /* Group setup: EAL is up; create the pair all flow tests use. */
 static int
 pair_setup(void **state __rte_unused)
@@ -3769,6 +4425,15 @@ main(int argc, char **argv)
 		T(test_bad_devargs),
 		T(test_xstats_names),
 		T(test_iface_veth),
+		T(test_profile_ixgbe_refusals),
+		T(test_profile_ixgbe_global_mask),
+		T(test_profile_ixgbe_rss_filter),
+		T(test_profile_table_sizes),
+		T(test_profile_i40e_refusals),
+		T(test_profile_i40e_input_set),
+		T(test_profile_i40e_widening),
+		T(test_profile_mlx5),
+		T(test_profile_devarg),
 	};
 	int failed;
 
