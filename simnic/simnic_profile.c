@@ -120,11 +120,13 @@ simnic_ixgbe_refuse(const struct rte_flow_action *cause, bool create,
 static bool
 simnic_ixgbe_fdir_actions_ok(const struct rte_flow_action *first)
 {
-	const struct rte_flow_action *act = simnic_action_skip_void(first + 1);
+	const struct rte_flow_action *act;
 
+	/* Checked first: past an END there is nothing to read. */
 	if (first->type != RTE_FLOW_ACTION_TYPE_QUEUE &&
 	    first->type != RTE_FLOW_ACTION_TYPE_DROP)
 		return false;
+	act = simnic_action_skip_void(first + 1);
 	if (act->type == RTE_FLOW_ACTION_TYPE_MARK)
 		act = simnic_action_skip_void(act + 1);
 	return act->type == RTE_FLOW_ACTION_TYPE_END;
@@ -687,13 +689,15 @@ static int
 simnic_i40e_check_actions(const struct rte_flow_action *first,
 			  struct rte_flow_error *error)
 {
-	const struct rte_flow_action *act = simnic_action_skip_void(first + 1);
 	bool mark = first->type == RTE_FLOW_ACTION_TYPE_MARK;
 	bool passthru = mark || first->type == RTE_FLOW_ACTION_TYPE_PASSTHRU;
+	const struct rte_flow_action *act;
 
+	/* Checked first: past an END there is nothing to read. */
 	if (first->type != RTE_FLOW_ACTION_TYPE_QUEUE &&
 	    first->type != RTE_FLOW_ACTION_TYPE_DROP && !passthru)
 		return simnic_i40e_bad_action(error, first);
+	act = simnic_action_skip_void(first + 1);
 	switch (act->type) {
 	case RTE_FLOW_ACTION_TYPE_END:
 		return 0;

@@ -12,9 +12,12 @@
  *   A  net_simnic_fa  peer of B, 1 queue: sends the input's frames
  *   B  net_simnic_fb  peer of A, 4 Rx queues, RSS hash on, small limits
  *   C  net_simnic_fc  gen, NIC clock, 16 flows, RSS hash on
+ *   P  net_simnic_p*  sink, small limits, one per NIC profile (ixgbe,
+ *                     i40e, mlx5): rules only, no traffic
  *
  * An input is a list of commands, decoded byte by byte (missing bytes read
- * as zero): create a rule (validate on B, create on B and C), destroy one,
+ * as zero): create a rule (validate on B and on every P, create on B, C
+ * and every P), destroy one,
  * send a frame from A (received on every queue of B; a burst of C too;
  * COUNT queried), toggle isolated mode.  The rule's attributes, items and
  * actions come from the input: item types supported or not, spec, mask
@@ -77,6 +80,12 @@ _Static_assert(sizeof(struct rte_flow_item_integrity) == 16, "seed layout");
 _Static_assert(sizeof(struct rte_flow_action_rss) == 40, "seed layout");
 
 static uint16_t port_a, port_b, port_c;
+
+/* The ports that take rules as a real NIC's PMD does: see simnic's README,
+ * "Profiles". */
+static const char *const profiles[] = { "ixgbe", "i40e", "mlx5" };
+#define N_PROFILES RTE_DIM(profiles)
+static uint16_t profile_ports[N_PROFILES];
 static struct rte_mempool *pool;
 static FILE *devnull;
 /* $SIMNIC_FUZZ_VERBOSE: say what became of each rule (to check seeds). */
@@ -270,6 +279,7 @@ rd_action(struct reader *r, struct blocks *b, struct rte_flow_action *action)
 struct state {
 	struct rte_flow *b[MAX_RULES];
 	struct rte_flow *c[MAX_RULES];
+	struct rte_flow *p[N_PROFILES][MAX_RULES];
 	bool counted[MAX_RULES];
 	unsigned int next;
 };
@@ -278,6 +288,7 @@ static void
 destroy_slot(struct state *st, unsigned int i)
 {
 	struct rte_flow_error error;
+	unsigned int p;
 
 	if (st->b[i] != NULL) {
 		rte_flow_destroy(port_b, st->b[i], &error);
@@ -289,6 +300,36 @@ destroy_slot(struct state *st, unsigned int i)
 		rte_flow_destroy(port_c, st->c[i], &error);
 	st->b[i] = NULL;
 	st->c[i] = NULL;
+	for (p = 0; p < N_PROFILES; p++) {
+		if (st->p[p][i] != NULL &&
+		    rte_flow_destroy(profile_ports[p], st->p[p][i], &error) != 0)
+			abort();	/* a live rule always goes */
+		st->p[p][i] = NULL;
+	}
+}
+
+/* Validates and creates the rule on every profile port, in slot 'slot':
+ * each refusal must say why. */
+static void
+rule_on_profiles(struct state *st, unsigned int slot,
+		 const struct rte_flow_attr *attr,
+		 const struct rte_flow_item *pattern,
+		 const struct rte_flow_action *actions)
+{
+	struct rte_flow_error error;
+	unsigned int p;
+
+	for (p = 0; p < N_PROFILES; p++) {
+		memset(&error, 0, sizeof(error));
+		if (rte_flow_validate(profile_ports[p], attr, pattern, actions,
+				      &error) != 0 && error.message == NULL)
+			abort();
+		memset(&error, 0, sizeof(error));
+		st->p[p][slot] = rte_flow_create(profile_ports[p], attr,
+						 pattern, actions, &error);
+		if (st->p[p][slot] == NULL && error.message == NULL)
+			abort();
+	}
 }
 
 static void
@@ -338,6 +379,7 @@ cmd_rule(struct reader *r, struct state *st)
 			"created" : error.message);
 	st->c[slot] = rte_flow_create(port_c, pattr, ppattern, pactions,
 				      &error);
+	rule_on_profiles(st, slot, pattr, ppattern, pactions);
 	st->counted[slot] = false;
 	for (i = 0; pactions != NULL && i < n_actions; i++)
 		if (actions[i].type == RTE_FLOW_ACTION_TYPE_END)
@@ -452,6 +494,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rte_flow_isolate(port_b, 0, &error);
 	rte_flow_flush(port_b, &error);
 	rte_flow_flush(port_c, &error);
+	for (i = 0; i < N_PROFILES; i++)
+		rte_flow_flush(profile_ports[i], &error);
 	memset(&st, 0, sizeof(st));
 	cmd_traffic(&r, &st);
 	return 0;
@@ -517,6 +561,7 @@ register_root(const struct rte_memseg_list *msl, void *arg __rte_unused)
 int
 LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 {
+	unsigned int i;
 	char prefix[64];
 	char *eal_argv[] = {
 		"fuzz_flow_parse", "--no-huge", "--no-pci", "--no-shconf",
@@ -543,6 +588,14 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 			    "peer=net_simnic_fa,max_rules=6,max_masks=4,max_mark=1000",
 			    NB_RXQ_B, true);
 	port_c = start_port("net_simnic_fc", "gen=flows:16", 1, true);
+	for (i = 0; i < N_PROFILES; i++) {
+		char name[32], args[64];
+
+		snprintf(name, sizeof(name), "net_simnic_p%s", profiles[i]);
+		snprintf(args, sizeof(args), "sink=1,max_rules=6,profile=%s",
+			 profiles[i]);
+		profile_ports[i] = start_port(name, args, 1, false);
+	}
 	rte_memseg_list_walk(register_root, NULL);
 	return 0;
 }
