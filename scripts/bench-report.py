@@ -33,6 +33,8 @@ REWRITE_NAMES = {
     "series-off-rw": "(c) series, offload off",
     "series-on-rw": "(d) series, hw-offload",
 }
+# (d) with the generator port taking rules as these drivers do.
+PROFILES = ["ixgbe", "i40e", "mlx5"]
 
 
 def read(path):
@@ -95,7 +97,7 @@ def main():
         key = (r["config"], int(r["megaflows"]), masks, int(r["frame"]))
         for metric in ("cycles_per_packet", "mpps", "rss_kb", "hugepages_mb",
                        "insert_per_s", "insert_p50_us", "insert_p99_us",
-                       "install_us"):
+                       "install_us", "nic_share"):
             data[key][metric].append(number(r.get(metric, "-")))
         if r["config"] != "floor" and r["config"] not in REWRITE_CONFIGS:
             points.add((int(r["megaflows"]), r["masks"], int(r["frame"])))
@@ -154,6 +156,7 @@ def main():
     out.append("")
 
     out += rewrite_table(data, get)
+    out += profile_table(data, get)
     out += targets(points, get)
 
     out.append("## Packets per second at the sink (millions)")
@@ -239,6 +242,43 @@ def rewrite_table(data, get):
                                for x in (ratio(d, e), ratio(b, d),
                                          ratio(c, d)))))
     out += ["", "d/e: target <= 2 for header-rewriting flows.", ""]
+    return out
+
+
+def profile_table(data, get):
+    """The NIC profiles: cycles and the share of packets found by their
+    mark, beside (c) and (d) at the same point; no profile may be slower
+    than (c)."""
+    points = sorted({(k[1], k[2], k[3]) for k in data
+                     if k[0].startswith("series-on-")
+                     and k[0][len("series-on-"):] in PROFILES})
+    if not points:
+        return []
+    head = ["(c) offload off", "(d) generic"] + PROFILES
+    out = ["## PMD cycles per packet on NIC profiles", "",
+           "The generator port takes rules as ixgbe's, i40e's or mlx5's PMD "
+           "does (simnic's `profile` devarg): NIC share is the share of "
+           "the packets that the PMD found by their mark.  Target: no "
+           "profile slower than (c).", "",
+           "| megaflows | masks | " +
+           " | ".join("%s cycles | NIC share" % h for h in head) +
+           " | slower than (c) |",
+           "|" + "---:|" * (2 + 2 * len(head) + 1)]
+    for n, masks, frame in points:
+        configs = ["series-off", "series-on"] + ["series-on-" + p
+                                                 for p in PROFILES]
+        c = get("series-off", n, masks, frame)
+        cells, slower = [], []
+        for name, config in zip(head, configs):
+            cycles = get(config, n, masks, frame)
+            cells.append("%s | %s" % (
+                fmt(cycles), fmt(get(config, n, masks, frame, "nic_share"),
+                                 2)))
+            if config != "series-off" and cycles and c and cycles[0] > c[0]:
+                slower.append(name)
+        out.append("| %d | %s | %s | %s |" % (
+            n, masks, " | ".join(cells), ", ".join(slower) or "none"))
+    out.append("")
     return out
 
 

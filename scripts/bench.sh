@@ -15,7 +15,11 @@
 # read, to see what reading them costs the PMD), BENCH_REWRITE_CONFIGS
 # ("base-off-rw base-on-rw series-off-rw series-on-rw": the same with rules
 # that rewrite headers and decrement the TTL, measured at the largest N
-# in one subtable).
+# in one subtable), BENCH_PROFILE_CONFIGS ("series-on-ixgbe series-on-i40e
+# series-on-mlx5": the series' offload with the generator port taking
+# rules as that driver does, see simnic's README) and BENCH_PROFILE_POINTS
+# ("10000:8 100000:1", megaflows:subtables, each among the sizes and
+# masks measured, where the profiles are compared with (c) and (d)).
 #
 # Each measurement starts its own ovsdb-server and ovs-vswitchd (or
 # dpdk-testpmd for the floor) with a private run directory, DPDK with
@@ -42,16 +46,19 @@ if [ $mode = smoke ]; then
     MASKS=${BENCH_MASKS:-"1 8"}
     REPEATS=${BENCH_REPEATS:-1}
     SECONDS_PER_RUN=${BENCH_SECONDS:-1}
+    PROFILE_POINTS=${BENCH_PROFILE_POINTS-"1000:8"}
     OUT_DIR=$BUILD_DIR/bench
 else
     SIZES=${BENCH_SIZES:-"1 1000 10000 100000"}
     MASKS=${BENCH_MASKS:-"1 8"}
     REPEATS=${BENCH_REPEATS:-5}
     SECONDS_PER_RUN=${BENCH_SECONDS:-5}
+    PROFILE_POINTS=${BENCH_PROFILE_POINTS-"10000:8 100000:1"}
     OUT_DIR=$TOP/bench/results
 fi
 CONFIGS=${BENCH_CONFIGS:-"floor base-off base-on series-off series-on"}
 REWRITE_CONFIGS=${BENCH_REWRITE_CONFIGS-"base-off-rw base-on-rw series-off-rw series-on-rw"}
+PROFILE_CONFIGS=${BENCH_PROFILE_CONFIGS-"series-on-ixgbe series-on-i40e series-on-mlx5"}
 BIG_FRAME=1518
 BASE_TREE=$BUILD_DIR/ovs-base
 SIMNIC_PLUGIN=$BUILD_DIR/simnic/librte_net_simnic.so
@@ -128,9 +135,11 @@ EOF
 # Starts ovsdb-server and ovs-vswitchd of tree $1 in $RUN_DIR, with
 # other_config:hw-offload=$2, a bridge with a generator port of $3 flows of
 # $4-byte frames (port 1) and a sink port (port 2), and the rules of file
-# $5.
+# $5; the NIC's counters read every $6 ms; $7, if any, is the generator
+# port's simnic profile.
 start_ovs() {
     local tree=$1 offload=$2 n=$3 size=$4 rules=$5 interval=${6:-1000}
+    local profile=${7:+,profile=$7}
 
     # --no-pci: DPDK never takes the machine's own NIC.  Everything but the
     # PMD runs on CPU 0; the PMD has CPU 1 to itself.  The flow limit and
@@ -159,7 +168,7 @@ start_ovs() {
     ovs-vsctl add-port br0 sink -- set Interface sink type=dpdk \
             ofport_request=2 options:dpdk-devargs=net_simnic_sink,sink=1 \
         -- add-port br0 gen -- set Interface gen type=dpdk ofport_request=1 \
-            options:dpdk-devargs="net_simnic_gen,gen=flows:$n/size:$size"
+            options:dpdk-devargs="net_simnic_gen,gen=flows:$n/size:$size$profile"
 }
 
 # Prints a figure of pmd-stats-show for the PMD: $1 is the label.
@@ -185,11 +194,19 @@ rules_installed() {
     esac
 }
 
+# Prints how many megaflows the series' offload left in software.
+megaflows_refused() {
+    ovs-appctl dpif-netdev/offload-stats-show \
+        | sed -n 's/^  Megaflows in software: //p'
+}
+
 # Waits until the datapath has $2 megaflows and, for configuration $1 with
-# offload, until they all have rules.  Prints the rule insertion rate
-# (rules per second, from the first rule to the last) or "-".
+# offload, until they all have rules, or, on a NIC profile, until each has
+# a rule or was refused one.  Prints the rule insertion rate (rules per
+# second, from the first rule to the last) or "-".
 wait_setup() {
     local config=$1 n=$2 start=$SECONDS first='' last='' t rules=0 offload=false
+    local done=0
     case $config in *-on*) offload=true ;; esac
     while :; do
         t=$(date +%s.%N)
@@ -197,9 +214,14 @@ wait_setup() {
             rules=$(rules_installed "$config")
             rules=${rules:-0}
             [ -z "$first" ] && [ "$rules" -gt 0 ] && first=$t
+            done=$rules
+            case $config in
+                series-on-ixgbe|series-on-i40e|series-on-mlx5)
+                    done=$((rules + $(megaflows_refused))) ;;
+            esac
         fi
         if [ "$(pmd_stat 'miss with success upcall')" -ge "$n" ] \
-           && { ! $offload || [ "$rules" -ge "$n" ]; }; then
+           && { ! $offload || [ "$done" -ge "$n" ]; }; then
             last=$t
             break
         fi
@@ -243,14 +265,19 @@ measure_ovs() {
         series-*) tree=$OVS_TREE ;;
     esac
     case $config in *-on*) offload=true ;; *) offload=false ;; esac
+    local profile='' hits nic_share
     [ "$config" = series-on-noread ] && interval=3600000
+    case $config in
+        series-on-ixgbe|series-on-i40e|series-on-mlx5)
+            profile=${config#series-on-} ;;
+    esac
     # Header rewriting: the actions read and write L3 and L4 headers.
     case $config in
         *-rw) actions=mod_dl_dst:02:aa:00:00:00:01,mod_tp_dst:9999,dec_ttl,output:2 ;;
     esac
 
     write_rules "$n" "$m" "$rules" "$actions"
-    start_ovs "$tree" "$offload" "$n" "$size" "$rules" "$interval"
+    start_ovs "$tree" "$offload" "$n" "$size" "$rules" "$interval" "$profile"
     rate=$(wait_setup "$config" "$n")
     # Let the generator's first pass after the last rule change end, so
     # that simnic classifies on the NIC's clock (see simnic's README).
@@ -260,16 +287,20 @@ measure_ovs() {
     cycles=$(ovs-appctl dpif-netdev/pmd-stats-show \
              | sed -n '/^pmd thread/,/^main thread/s/^ *avg processing cycles per packet: \([0-9.]*\).*/\1/p')
     packets=$(pmd_stat 'packets received')
+    # The share of the packets that the PMD found by their mark.
+    hits=$(pmd_stat 'phwol hits')
+    nic_share=$("$PYTHON3" -c "p = ${packets:-0}; print('%.3f' % (${hits:-0} / p) if p else '-')")
     rss=$(ps -o rss= -p "$ovs_pid" | tr -d ' ')
     huge=$(awk '/^HugePages_Total:/ { t = $2 } /^HugePages_Free:/ { f = $2 }
                 /^Hugepagesize:/ { s = $2 } END { print (t - f) * s / 1024 }' /proc/meminfo)
     read -r lat_p50 lat_p99 install < <(insert_latency "$config")
     stop_ovs
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$config" "$n" "$m" "$size" "$round" "${cycles:--}" \
         "$("$PYTHON3" -c "print('%.3f' % (${packets:-0} / $SECONDS_PER_RUN / 1e6))")" \
-        "$rss" "$huge" "$rate" "$lat_p50" "$lat_p99" "$install" >>"$RAW"
-    progress "$config N=$n masks=$m size=$size round $round: ${cycles:-?} cycles/packet, insertion ${rate} rules/s"
+        "$rss" "$huge" "$rate" "$lat_p50" "$lat_p99" "$install" \
+        "$nic_share" >>"$RAW"
+    progress "$config N=$n masks=$m size=$size round $round: ${cycles:-?} cycles/packet, NIC share $nic_share, insertion ${rate} rules/s"
 }
 
 # --- The floor: dpdk-testpmd forwarding gen -> sink --------------------------
@@ -299,7 +330,7 @@ measure_floor() {
     rm -rf "/var/run/dpdk/$PREFIX"
     cycles=$(sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$out" | tail -1)
     [ -n "$cycles" ] || die "dpdk-testpmd reported no cycles per packet; see $out"
-    printf 'floor\t%s\t-\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\n' "$n" "$size" "$round" \
+    printf 'floor\t%s\t-\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\n' "$n" "$size" "$round" \
         "$cycles" >>"$RAW"
     progress "floor N=$n size=$size round $round: $cycles cycles/packet"
 }
@@ -315,7 +346,7 @@ main() {
     "$TOP/scripts/simnic.sh" >/dev/null
     "$TOP/scripts/hugepages.sh" >/dev/null
 
-    printf 'config\tmegaflows\tmasks\tframe\tround\tcycles_per_packet\tmpps\trss_kb\thugepages_mb\tinsert_per_s\tinsert_p50_us\tinsert_p99_us\tinstall_us\n' >"$RAW"
+    printf 'config\tmegaflows\tmasks\tframe\tround\tcycles_per_packet\tmpps\trss_kb\thugepages_mb\tinsert_per_s\tinsert_p50_us\tinsert_p99_us\tinstall_us\tnic_share\n' >"$RAW"
     progress "configurations: $CONFIGS; megaflows: $SIZES; masks: $MASKS; $REPEATS rounds of ${SECONDS_PER_RUN}s"
     for round in $(seq "$REPEATS"); do
         for m in $MASKS; do
@@ -343,6 +374,13 @@ main() {
         # subtable, beside the floor measured above.
         for config in $REWRITE_CONFIGS; do
             measure_ovs "$config" "$n" 1 64 "$round"
+        done
+        # The NIC profiles, at the points where (c) and (d) are measured.
+        for point in $PROFILE_POINTS; do
+            for config in $PROFILE_CONFIGS; do
+                measure_ovs "$config" "${point%%:*}" "${point##*:}" 64 \
+                    "$round"
+            done
         done
     done
 
