@@ -171,13 +171,18 @@ start_ovs() {
             options:dpdk-devargs="net_simnic_gen,gen=flows:$n/size:$size$profile"
 }
 
+# Prints a figure of the PMD in the pmd-stats-show output on stdin: $1 is
+# the label.
+pmd_stat_of() {
+    awk -v label="$1" '
+        /^pmd thread/ { pmd = 1 } /^main thread/ { pmd = 0 }
+        pmd && index($0, label ":") {
+            sub(".*" label ": *", ""); print $1 + 0; exit }'
+}
+
 # Prints a figure of pmd-stats-show for the PMD: $1 is the label.
 pmd_stat() {
-    ovs-appctl dpif-netdev/pmd-stats-show \
-        | awk -v label="$1" '
-            /^pmd thread/ { pmd = 1 } /^main thread/ { pmd = 0 }
-            pmd && index($0, label ":") {
-                sub(".*" label ": *", ""); print $1 + 0; exit }'
+    ovs-appctl dpif-netdev/pmd-stats-show | pmd_stat_of "$1"
 }
 
 # Prints the number of rules the offload code of configuration $1 has
@@ -259,7 +264,7 @@ measure_ovs() {
     local config=$1 n=$2 m=$3 size=$4 round=$5 tree offload rate
     local interval=1000
     local rules=$RUN_DIR.rules cycles packets rss huge actions=output:2
-    local lat_p50 lat_p99 install
+    local lat_p50 lat_p99 install stats
     case $config in
         base-*) tree=$BASE_TREE ;;
         series-*) tree=$OVS_TREE ;;
@@ -284,11 +289,13 @@ measure_ovs() {
     sleep 1
     ovs-appctl dpif-netdev/pmd-stats-clear >/dev/null
     sleep "$SECONDS_PER_RUN"
-    cycles=$(ovs-appctl dpif-netdev/pmd-stats-show \
+    # One reading, so that the figures are of the same moment.
+    stats=$(ovs-appctl dpif-netdev/pmd-stats-show)
+    cycles=$(echo "$stats" \
              | sed -n '/^pmd thread/,/^main thread/s/^ *avg processing cycles per packet: \([0-9.]*\).*/\1/p')
-    packets=$(pmd_stat 'packets received')
+    packets=$(echo "$stats" | pmd_stat_of 'packets received')
     # The share of the packets that the PMD found by their mark.
-    hits=$(pmd_stat 'phwol hits')
+    hits=$(echo "$stats" | pmd_stat_of 'phwol hits')
     nic_share=$("$PYTHON3" -c "p = ${packets:-0}; print('%.3f' % (${hits:-0} / p) if p else '-')")
     rss=$(ps -o rss= -p "$ovs_pid" | tr -d ' ')
     huge=$(awk '/^HugePages_Total:/ { t = $2 } /^HugePages_Free:/ { f = $2 }
