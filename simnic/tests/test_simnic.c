@@ -3757,6 +3757,32 @@ expect_create(uint16_t port, const struct rte_flow_attr *attr,
 	return NULL;
 }
 
+/*
+ * What the first rules of a profile port fixed (ixgbe's global mask, i40e's
+ * input set of a packet type) holds while one of 'a' and 'b', rules of
+ * pattern 'held', is in: 'other' fails at create.  It goes with the last
+ * of them ('other' then fixes it, and 'held' fails) and with a flush.
+ */
+static void
+expect_conflict_until_released(uint16_t port, struct rte_flow *a,
+			       struct rte_flow *b,
+			       const struct rte_flow_item held[],
+			       const struct rte_flow_item other[],
+			       const struct rte_flow_action actions[])
+{
+	struct rte_flow_error error;
+
+	assert_int_equal(rte_flow_destroy(port, a, &error), 0);
+	expect_create(port, &attr_in, other, actions, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+	assert_int_equal(rte_flow_destroy(port, b, &error), 0);
+	expect_create(port, &attr_in, other, actions, 0, 0, NULL);
+	expect_create(port, &attr_in, held, actions, EINVAL,
+		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
+	assert_int_equal(rte_flow_flush(port, &error), 0);
+	expect_create(port, &attr_in, held, actions, 0, 0, NULL);
+}
+
 /* Both refuse alike (i40e, mlx5: create validates first). */
 static void
 expect_both(uint16_t port, const struct rte_flow_attr *attr,
@@ -3938,8 +3964,7 @@ test_profile_ixgbe_global_mask(void **state __rte_unused)
 		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue0 },
 		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
 		{ .type = RTE_FLOW_ACTION_TYPE_END } };
-	struct rte_flow *a, *b, *c;
-	struct rte_flow_error error;
+	struct rte_flow *a, *b;
 
 	a = expect_create(port, &attr_in, src, queue_mark, 0, 0, NULL);
 	/* Another mask: validate does not know, create fails. */
@@ -3947,19 +3972,8 @@ test_profile_ixgbe_global_mask(void **state __rte_unused)
 	expect_create(port, &attr_in, dst, queue_mark, EINVAL,
 		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
 	b = expect_create(port, &attr_in, src2, queue_mark, 0, 0, NULL);
-	/* The mask stays while one fdir rule is left... */
-	assert_int_equal(rte_flow_destroy(port, a, &error), 0);
-	expect_create(port, &attr_in, dst, queue_mark, EINVAL,
-		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
-	/* ... and goes with the last one. */
-	assert_int_equal(rte_flow_destroy(port, b, &error), 0);
-	c = expect_create(port, &attr_in, dst, queue_mark, 0, 0, NULL);
-	assert_non_null(c);
-	expect_create(port, &attr_in, src, queue_mark, EINVAL,
-		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
-	/* A flush releases it too. */
-	assert_int_equal(rte_flow_flush(port, &error), 0);
-	expect_create(port, &attr_in, src, queue_mark, 0, 0, NULL);
+	/* The mask stays while one fdir rule is left. */
+	expect_conflict_until_released(port, a, b, src, dst, queue_mark);
 	assert_int_equal(rte_vdev_uninit("net_simnic_ixgbe"), 0);
 }
 
@@ -4202,7 +4216,6 @@ test_profile_i40e_input_set(void **state __rte_unused)
 		ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip4_spec, &ip4_dst32_mask),
 		ITEM(TCP, NULL, NULL), ITEM_END };
 	struct rte_flow *a, *b;
-	struct rte_flow_error error;
 
 	a = expect_create(port, &attr_in, udp_src, actions_mark1, 0, 0, NULL);
 	b = expect_create(port, &attr_in, udp_src2, actions_mark1, 0, 0,
@@ -4216,15 +4229,8 @@ test_profile_i40e_input_set(void **state __rte_unused)
 	/* ... not for IPv4-TCP, a pctype of its own. */
 	expect_create(port, &attr_in, tcp_dst, actions_mark1, 0, 0, NULL);
 	/* Free again once IPv4-UDP has no rule left. */
-	assert_int_equal(rte_flow_destroy(port, a, &error), 0);
-	expect_create(port, &attr_in, udp_dst, actions_mark1, EINVAL,
-		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
-	assert_int_equal(rte_flow_destroy(port, b, &error), 0);
-	expect_create(port, &attr_in, udp_dst, actions_mark1, 0, 0, NULL);
-	expect_create(port, &attr_in, udp_src, actions_mark1, EINVAL,
-		      RTE_FLOW_ERROR_TYPE_HANDLE, "Failed to create flow.");
-	assert_int_equal(rte_flow_flush(port, &error), 0);
-	expect_create(port, &attr_in, udp_src, actions_mark1, 0, 0, NULL);
+	expect_conflict_until_released(port, a, b, udp_src, udp_dst,
+				       actions_mark1);
 	assert_int_equal(rte_vdev_uninit("net_simnic_i40e"), 0);
 }
 
