@@ -15,6 +15,7 @@
  *   simnic_profile.c    profiles (devarg profile): what a real NIC's PMD
  *                       accepts, refuses and widens, emulated
  *   simnic_rss.c        the Toeplitz RSS hash
+ *   simnic_zipf.c       the gen backend's skewed flow popularity
  *   simnic_xstats.c     driver-specific extended statistics
  */
 
@@ -81,7 +82,14 @@ struct simnic_gen_spec {
 	uint8_t l4_proto;	/* IPPROTO_UDP or IPPROTO_TCP */
 	uint16_t vlan;		/* VLAN id, 0 for untagged frames */
 	uint16_t size;		/* frame length without FCS, 0 = default */
+	double zipf;		/* Zipf exponent of flow popularity, 0 = none */
+	uint32_t seed;		/* seeds the Zipf draws */
+	uint32_t rotate_ms;	/* Zipf: the ranking moves this often, 0 = never */
 };
+
+/* gen zipf: the exponent's range, and how long the ranking may stay. */
+#define SIMNIC_GEN_MAX_ZIPF	10.0
+#define SIMNIC_GEN_MAX_ROTATE_MS	(3600u * 1000)
 
 /* Devarg insert_latency_us: at most a second. */
 #define SIMNIC_MAX_INSERT_LATENCY_US	1000000u
@@ -310,6 +318,19 @@ struct simnic_rxq {
 	uint32_t gen_next_flow;		/* gen: this queue's flows */
 	uint32_t gen_flow_step;
 	uint32_t gen_next_index;	/* gen: gen_next_flow / gen_flow_step */
+	/*
+	 * gen with zipf: the queue sends the flow indexes of 'gen_sched' in
+	 * a loop, each moved by gen_rank_shift (mod gen_n_flows), which
+	 * grows by gen_rotate_step every gen_rotate_cycles TSC cycles.
+	 */
+	uint32_t *gen_sched;
+	uint32_t gen_sched_len;
+	uint32_t gen_sched_pos;
+	uint32_t gen_n_flows;		/* this queue's flows */
+	uint32_t gen_rank_shift;
+	uint32_t gen_rotate_step;
+	uint64_t gen_rotate_cycles;	/* 0: the ranking never moves */
+	uint64_t gen_rotate_tsc;	/* next move; 0 until the first burst */
 	struct simnic_rx_meta *meta;	/* gen, NIC clock: one per flow */
 	uint32_t n_meta;
 	uint64_t meta_epoch;		/* flow_gen at the last reset */
@@ -394,6 +415,10 @@ void simnic_rxqs_unlock(struct simnic_private *priv);
 int simnic_rxq_counters_resize(struct simnic_rxq *rxq, uint32_t n);
 int simnic_rxq_setup_common(struct rte_eth_dev *dev, struct simnic_rxq *rxq);
 void simnic_rxq_free_common(struct simnic_rxq *rxq);
+
+/* simnic_zipf.c */
+uint32_t *simnic_zipf_schedule(uint32_t n, double s, uint32_t seed,
+			       uint32_t len);
 
 /* simnic_rss.c */
 extern const uint8_t simnic_rss_default_key[SIMNIC_RSS_KEY_LEN];

@@ -68,6 +68,9 @@ static const struct simnic_options simnic_default_options = {
 		.l4_proto = IPPROTO_UDP,
 		.vlan = 0,
 		.size = 0,
+		.zipf = 0,
+		.seed = 1,
+		.rotate_ms = 0,
 	},
 	.caps = {
 		.max_rules = 1u << 20,
@@ -137,6 +140,27 @@ simnic_parse_u32(const struct simnic_options *opt, const char *key,
 	if (ret == 0)
 		*out = (uint32_t)v;
 	return ret;
+}
+
+/* A decimal number such as 1.1 or 0.25, within [min, max]. */
+static int
+simnic_parse_double(const struct simnic_options *opt, const char *key,
+		    const char *value, double min, double max, double *out)
+{
+	char expected[64];
+	char *end;
+	double v;
+
+	snprintf(expected, sizeof(expected), "a decimal number in [%g, %g]",
+		 min, max);
+	if (!isdigit((unsigned char)value[0]))
+		return simnic_bad_value(opt, key, value, expected);
+	errno = 0;
+	v = strtod(value, &end);
+	if (errno != 0 || *end != '\0' || !(v >= min && v <= max))
+		return simnic_bad_value(opt, key, value, expected);
+	*out = v;
+	return 0;
 }
 
 static int
@@ -233,11 +257,30 @@ simnic_gen_field(struct simnic_options *opt, const char *spec,
 		gen->vlan = (uint16_t)v;
 		return 0;
 	}
+	if (strcmp(name, "zipf") == 0)
+		return simnic_parse_double(opt, "gen zipf", value, 0.01,
+					   SIMNIC_GEN_MAX_ZIPF, &gen->zipf);
+	if (strcmp(name, "seed") == 0)
+		return simnic_parse_u32(opt, "gen seed", value, 0, UINT32_MAX,
+					&gen->seed);
+	if (strcmp(name, "rotate") == 0) {
+		double seconds;
+
+		if (simnic_parse_double(opt, "gen rotate", value, 0.001,
+					SIMNIC_GEN_MAX_ROTATE_MS / 1000,
+					&seconds) != 0)
+			return -EINVAL;
+		gen->rotate_ms = (uint32_t)(seconds * 1000 + 0.5);
+		return 0;
+	}
 	return simnic_bad_value(opt, SIMNIC_ARG_GEN, spec,
-		"fields flows:N, proto:udp|tcp, ip:4|6, size:N, vlan:N joined by '/'");
+		"fields flows:N, proto:udp|tcp, ip:4|6, size:N, vlan:N, zipf:S, seed:N, rotate:T joined by '/'");
 }
 
-/* gen=flows:N/proto:udp|tcp/ip:4|6/size:N/vlan:N, any subset, any order. */
+/*
+ * gen=flows:N/proto:udp|tcp/ip:4|6/size:N/vlan:N/zipf:S/seed:N/rotate:T,
+ * any subset, any order.
+ */
 static int
 simnic_arg_gen(struct simnic_options *opt, const char *key,
 	       const char *value)
@@ -259,6 +302,9 @@ simnic_arg_gen(struct simnic_options *opt, const char *key,
 		if (simnic_gen_field(opt, value, field, colon + 1) != 0)
 			return -EINVAL;
 	}
+	if (opt->gen.rotate_ms != 0 && opt->gen.zipf == 0)
+		return simnic_bad_value(opt, key, value,
+			"rotate:T only with zipf:S (it moves the Zipf ranking)");
 	min_size = simnic_gen_min_size(&opt->gen);
 	if (opt->gen.size != 0 && opt->gen.size < min_size) {
 		SIMNIC_LOG(ERR, "%s: invalid value '%s' for devarg 'gen': size %u is smaller than the %u bytes of its headers",
@@ -339,7 +385,7 @@ simnic_arg_profile(struct simnic_options *opt, const char *key,
 #define SIMNIC_DEVARGS(X) \
 	X(SIMNIC_ARG_IFACE, "<ifname>", simnic_arg_iface) \
 	X(SIMNIC_ARG_GEN, \
-	  "flows:<n>/proto:<udp|tcp>/ip:<4|6>/size:<n>/vlan:<id>", \
+	  "flows:<n>/proto:<udp|tcp>/ip:<4|6>/size:<n>/vlan:<id>/zipf:<s>/seed:<n>/rotate:<seconds>", \
 	  simnic_arg_gen) \
 	X(SIMNIC_ARG_SINK, "1", simnic_arg_sink) \
 	X(SIMNIC_ARG_PEER, "<simnic port name>", simnic_arg_peer) \

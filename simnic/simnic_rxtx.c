@@ -31,6 +31,7 @@
 #include <net/ethernet.h>
 #include <sys/socket.h>
 
+#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_memcpy.h>
@@ -47,6 +48,15 @@
 #define SIMNIC_GEN_PORT_SPAN	(65536 - SIMNIC_GEN_PORT_BASE)
 #define SIMNIC_GEN_DST_PORT	5000
 #define SIMNIC_GEN_DEFAULT_SIZE	64
+
+/*
+ * gen zipf: frames in a queue's schedule (16 per flow, within these
+ * bounds), and how far the ranking moves on each rotation, as a share of
+ * the queue's flows: 1 / the golden ratio.
+ */
+#define SIMNIC_GEN_ZIPF_MIN_SCHED	(1u << 16)
+#define SIMNIC_GEN_ZIPF_MAX_SCHED	(1u << 22)
+#define SIMNIC_GEN_ROTATE_FRACTION	0.6180339887
 
 /* Segments one iface send can gather. */
 #define SIMNIC_IFACE_MAX_SEGS	32
@@ -542,6 +552,9 @@ simnic_rxq_free_common(struct simnic_rxq *rxq)
 	free(rxq->meta);
 	rxq->meta = NULL;
 	rxq->n_meta = 0;
+	free(rxq->gen_sched);
+	rxq->gen_sched = NULL;
+	rxq->gen_sched_len = 0;
 	free(rxq->count_lists);
 	rxq->count_lists = NULL;
 	rxq->n_count_lists = 0;
@@ -639,16 +652,60 @@ simnic_gen_write(const struct simnic_gen *g, uint32_t flow,
 	m->port = port_id;
 }
 
+/* zipf: the next flow is the schedule's next rank, moved by the shift. */
+static inline void
+simnic_gen_advance_zipf(struct simnic_rxq *rxq)
+{
+	uint32_t index = rxq->gen_sched[rxq->gen_sched_pos] +
+			 rxq->gen_rank_shift;
+
+	if (index >= rxq->gen_n_flows)
+		index -= rxq->gen_n_flows;
+	if (++rxq->gen_sched_pos == rxq->gen_sched_len)
+		rxq->gen_sched_pos = 0;
+	rxq->gen_next_index = index;
+	rxq->gen_next_flow = rxq->queue_id + index * rxq->gen_flow_step;
+}
+
 /* Moves the queue on to its next flow. */
 static inline void
 simnic_gen_advance(struct simnic_rxq *rxq, uint32_t flows)
 {
+	if (rxq->gen_sched != NULL) {
+		simnic_gen_advance_zipf(rxq);
+		return;
+	}
 	rxq->gen_next_flow += rxq->gen_flow_step;
 	rxq->gen_next_index++;
 	if (rxq->gen_next_flow >= flows) {
 		rxq->gen_next_flow = rxq->queue_id;
 		rxq->gen_next_index = 0;
 	}
+}
+
+/*
+ * zipf with rotate: once per period, every rank moves to other flows, so
+ * that the hot set changes at once, as when new elephants arrive.  The
+ * clock starts with the queue's first burst.
+ */
+static inline void
+simnic_gen_rotate(struct simnic_rxq *rxq)
+{
+	uint64_t now;
+
+	if (likely(rxq->gen_rotate_cycles == 0))
+		return;
+	now = rte_rdtsc();
+	if (unlikely(rxq->gen_rotate_tsc == 0)) {
+		rxq->gen_rotate_tsc = now + rxq->gen_rotate_cycles;
+		return;
+	}
+	if (likely(now < rxq->gen_rotate_tsc))
+		return;
+	rxq->gen_rotate_tsc = now + rxq->gen_rotate_cycles;
+	rxq->gen_rank_shift += rxq->gen_rotate_step;
+	if (rxq->gen_rank_shift >= rxq->gen_n_flows)
+		rxq->gen_rank_shift -= rxq->gen_n_flows;
 }
 
 /* Host clock: generate, then classify every frame. */
@@ -666,6 +723,7 @@ simnic_rx_gen_host(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		rxq->nombuf += nb_pkts;
 		return 0;
 	}
+	simnic_gen_rotate(rxq);
 	for (i = 0; i < nb_pkts; i++) {
 		simnic_gen_write(g, rxq->gen_next_flow, pkts[i], rxq->port_id);
 		pkts[i]->hash.rss = 0;
@@ -750,6 +808,7 @@ simnic_rx_gen_nic(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		return 0;
 	}
 
+	simnic_gen_rotate(rxq);
 	simnic_rxq_lock(rxq);
 	gen = simnic_rx_meta_sync(rxq);
 	for (i = 0; i < nb_pkts; i++) {
@@ -1058,6 +1117,40 @@ simnic_txq_release_nothing(struct simnic_txq *txq __rte_unused)
 {
 }
 
+/*
+ * zipf: the queue's schedule, long enough for the draws of rare flows to
+ * be near their expected counts, and the first flow.  The seed differs
+ * per queue, so that queues do not send their ranks in step.
+ */
+static int
+simnic_gen_zipf_setup(struct simnic_rxq *rxq)
+{
+	const struct simnic_gen_spec *spec = &rxq->priv->gen_spec;
+	uint32_t n = rxq->gen_n_flows;
+	uint32_t len = RTE_MIN(RTE_MAX(16 * (uint64_t)n,
+				       SIMNIC_GEN_ZIPF_MIN_SCHED),
+			       SIMNIC_GEN_ZIPF_MAX_SCHED);
+
+	free(rxq->gen_sched);
+	rxq->gen_sched = simnic_zipf_schedule(n, spec->zipf,
+					      spec->seed + rxq->queue_id, len);
+	if (rxq->gen_sched == NULL) {
+		SIMNIC_LOG(ERR, "%s: no memory for a Zipf schedule of %u frames",
+			   rxq->priv->name, len);
+		return -ENOMEM;
+	}
+	rxq->gen_sched_len = len;
+	rxq->gen_sched_pos = 0;
+	rxq->gen_rank_shift = 0;
+	/* The golden ratio: the ranking takes long to come back. */
+	rxq->gen_rotate_step = (uint32_t)(n * SIMNIC_GEN_ROTATE_FRACTION);
+	rxq->gen_rotate_cycles = (uint64_t)spec->rotate_ms *
+				 rte_get_tsc_hz() / 1000;
+	rxq->gen_rotate_tsc = 0;
+	simnic_gen_advance_zipf(rxq);
+	return 0;
+}
+
 static int
 simnic_gen_rxq_setup(struct rte_eth_dev *dev, struct simnic_rxq *rxq,
 		     uint16_t nb_desc __rte_unused)
@@ -1076,10 +1169,16 @@ simnic_gen_rxq_setup(struct rte_eth_dev *dev, struct simnic_rxq *rxq,
 	rxq->gen_next_index = 0;
 	rxq->gen_flow_step = rxq->queue_id < g->flows ?
 			     dev->data->nb_rx_queues : 0;
-	if (rxq->priv->clock != SIMNIC_CLOCK_NIC || rxq->gen_flow_step == 0)
+	if (rxq->gen_flow_step == 0)
+		return 0;
+	rxq->gen_n_flows = (g->flows - 1 - rxq->queue_id) /
+			   rxq->gen_flow_step + 1;
+	if (rxq->priv->gen_spec.zipf != 0 && simnic_gen_zipf_setup(rxq) != 0)
+		return -ENOMEM;
+	if (rxq->priv->clock != SIMNIC_CLOCK_NIC)
 		return 0;
 	/* NIC clock: a verdict per flow of this queue, all stale for now. */
-	rxq->n_meta = (g->flows - 1 - rxq->queue_id) / rxq->gen_flow_step + 1;
+	rxq->n_meta = rxq->gen_n_flows;
 	rxq->meta = calloc(rxq->n_meta, sizeof(rxq->meta[0]));
 	if (rxq->meta == NULL) {
 		SIMNIC_LOG(ERR, "%s: no memory for the verdicts of %u flows",

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -2644,6 +2645,135 @@ test_gen_flows_and_sizes(void **state __rte_unused)
 	gen_check("net_simnic_g5", "gen=", 1, 4, IPPROTO_UDP, 0, 64, 1);
 }
 
+/* The flow indexes of 'n' frames of queue 0 of a gen port (IPv4, UDP). */
+static void
+gen_flows(uint16_t port, uint32_t *flows, uint32_t n)
+{
+	struct rte_mbuf *pkts[32];
+	uint32_t got = 0;
+	uint16_t i, r;
+
+	while (got < n) {
+		r = rte_eth_rx_burst(port, 0, pkts,
+				     (uint16_t)RTE_MIN(n - got, RTE_DIM(pkts)));
+		assert_true(r > 0);
+		for (i = 0; i < r; i++)
+			flows[got++] = check_gen_frame(pkts[i], 4, IPPROTO_UDP,
+						       0, 64);
+		rte_pktmbuf_free_bulk(pkts, r);
+	}
+}
+
+/* Generalized harmonic number H(n, s): the Zipf distribution's norm. */
+static double
+zipf_norm(uint32_t n, double s)
+{
+	double h = 0;
+	uint32_t k;
+
+	for (k = 1; k <= n; k++)
+		h += pow(k, -s);
+	return h;
+}
+
+/*
+ * zipf:S: flow i (rank i until the ranking moves) carries its Zipf share
+ * of the frames, on the NIC and the host clock alike; the same seed gives
+ * the same frames, another seed others.
+ */
+static void
+zipf_shares(const char *clock)
+{
+	enum { FLOWS = 1000, FRAMES = 64000 };
+	double h = zipf_norm(FLOWS, 1.1), top10 = 0;
+	uint32_t *seq = calloc(FRAMES, sizeof(*seq));
+	uint32_t *count = calloc(FLOWS, sizeof(*count));
+	uint32_t again[256], other[256], i, n10 = 0;
+	char args[128];
+	uint16_t port;
+
+	assert_non_null(seq);
+	assert_non_null(count);
+	snprintf(args, sizeof(args), "gen=flows:%u/zipf:1.1/seed:7%s",
+		 FLOWS, clock);
+	port = port_up("net_simnic_z1", args, 1, 1);
+	gen_flows(port, seq, FRAMES);
+	for (i = 0; i < FRAMES; i++) {
+		assert_true(seq[i] < FLOWS);
+		count[seq[i]]++;
+	}
+	for (i = 0; i < 10; i++) {
+		top10 += pow(i + 1, -1.1) / h;
+		n10 += count[i];
+	}
+	/* Shares within 5% of the expected ones (about 20 sigma). */
+	assert_true(fabs(count[0] - FRAMES / h) < 0.05 * FRAMES / h);
+	assert_true(fabs(n10 - FRAMES * top10) < 0.05 * FRAMES * top10);
+	assert_true(count[0] > count[1] && count[1] > count[2] &&
+		    count[2] > count[9] && count[9] > count[99]);
+
+	port = port_up("net_simnic_z2", args, 1, 1);
+	gen_flows(port, again, RTE_DIM(again));
+	assert_memory_equal(again, seq, sizeof(again));
+	snprintf(args, sizeof(args), "gen=flows:%u/zipf:1.1/seed:8%s",
+		 FLOWS, clock);
+	port = port_up("net_simnic_z3", args, 1, 1);
+	gen_flows(port, other, RTE_DIM(other));
+	assert_memory_not_equal(other, seq, sizeof(other));
+
+	assert_int_equal(rte_vdev_uninit("net_simnic_z1"), 0);
+	assert_int_equal(rte_vdev_uninit("net_simnic_z2"), 0);
+	assert_int_equal(rte_vdev_uninit("net_simnic_z3"), 0);
+	free(count);
+	free(seq);
+}
+
+static void
+test_gen_zipf(void **state __rte_unused)
+{
+	zipf_shares("");
+	zipf_shares(",offload_clock=host");
+}
+
+/* The flow most of 'n' frames belong to. */
+static uint32_t
+gen_hottest(uint16_t port, uint32_t flows, uint32_t n)
+{
+	uint32_t *seq = calloc(n, sizeof(*seq));
+	uint32_t *count = calloc(flows, sizeof(*count));
+	uint32_t i, hot = 0;
+
+	assert_non_null(seq);
+	assert_non_null(count);
+	gen_flows(port, seq, n);
+	for (i = 0; i < n; i++)
+		if (++count[seq[i]] > count[hot])
+			hot = seq[i];
+	free(count);
+	free(seq);
+	return hot;
+}
+
+/*
+ * rotate:T moves rank 0 (and every rank) by 61 of 100 flows (the golden
+ * ratio's share) every T seconds, from the first burst on.
+ */
+static void
+test_gen_zipf_rotate(void **state __rte_unused)
+{
+	uint16_t port = port_up("net_simnic_zr",
+				"gen=flows:100/zipf:2/rotate:0.05", 1, 1);
+	uint64_t deadline = rte_get_tsc_cycles() + 5 * rte_get_tsc_hz();
+	uint32_t hot;
+
+	assert_int_equal(gen_hottest(port, 100, 256), 0);
+	do {
+		hot = gen_hottest(port, 100, 256);
+	} while (hot == 0 && rte_get_tsc_cycles() < deadline);
+	assert_int_equal(hot, 61);
+	assert_int_equal(rte_vdev_uninit("net_simnic_zr"), 0);
+}
+
 static void
 test_gen_with_rules(void **state __rte_unused)
 {
@@ -3474,6 +3604,9 @@ test_bad_devargs(void **state __rte_unused)
 		"gen=flows:2,offload_clock=fast", "gen=,offload_clock=",
 		"insert_latency_us=1000001", "insert_latency_us=-1",
 		"insert_latency_us=", "insert_latency_us=1ms",
+		"gen=zipf:0", "gen=zipf:11", "gen=zipf:x", "gen=zipf:-1",
+		"gen=zipf:1.1x", "gen=zipf:1/rotate:0", "gen=zipf:1/rotate:3601",
+		"gen=rotate:1", "gen=zipf:1/seed:-1", "gen=seed:4294967296",
 	};
 	unsigned int i;
 	uint16_t port;
@@ -4420,6 +4553,8 @@ main(int argc, char **argv)
 		T(test_peer_stats_and_queues),
 		T(test_sink_counts),
 		T(test_gen_flows_and_sizes),
+		T(test_gen_zipf),
+		T(test_gen_zipf_rotate),
 		T(test_gen_with_rules),
 		T(test_nic_clock_follows_rules),
 		T(test_passthru_gen),
