@@ -6,7 +6,11 @@
 #   scripts/bench.sh            the full run; writes bench/results/DATE.md
 #                               and its plots (an hour or more)
 #   scripts/bench.sh smoke      a few seconds per configuration, small N,
-#                               into build/bench (what 'make check' runs)
+#                               capacity included, into build/bench (what
+#                               'make check' runs)
+#   scripts/bench.sh capacity   a NIC whose table is too small, skewed
+#                               traffic whose hot set moves: which flows
+#                               hold the NIC (bench/results/DATE-capacity.md)
 #
 # Environment: BENCH_SIZES (megaflow counts, default "1 1000 10000 100000"),
 # BENCH_MASKS ("1 8"), BENCH_REPEATS (5), BENCH_SECONDS (measurement time,
@@ -20,6 +24,15 @@
 # rules as that driver does, see simnic's README) and BENCH_PROFILE_POINTS
 # ("10000:8 100000:1", megaflows:subtables, each among the sizes and
 # masks measured, where the profiles are compared with (c) and (d)).
+#
+# Capacity (scripts/bench.sh capacity): BENCH_CAPACITY_POINTS ("100000:1.1
+# 100000:0.8", flows:Zipf exponent of simnic's generator), BENCH_CAPACITY_RULES
+# (8192, the generator port's table), BENCH_CAPACITY_ROTATE (20: the hot set
+# moves every so many seconds; each measurement lasts three periods),
+# BENCH_CAPACITY_CONFIGS ("base-on series-on-first series-on
+# series-on-unlimited": 3.1, the series with the NIC left to the first
+# megaflows (hw-offload-max-evictions=0), the series, and the series with a
+# table that holds every megaflow) and BENCH_REPEATS (2).
 #
 # Each measurement starts its own ovsdb-server and ovs-vswitchd (or
 # dpdk-testpmd for the floor) with a private run directory, DPDK with
@@ -37,8 +50,9 @@ need_root "the benchmark"
 mode=full
 case ${1:-} in
     smoke) mode=smoke ;;
+    capacity) mode=capacity ;;
     "") ;;
-    *) die "unknown argument '$1' (usage: $(basename "$0") [smoke])" ;;
+    *) die "unknown argument '$1' (usage: $(basename "$0") [smoke|capacity])" ;;
 esac
 
 if [ $mode = smoke ]; then
@@ -48,6 +62,9 @@ if [ $mode = smoke ]; then
     SECONDS_PER_RUN=${BENCH_SECONDS:-1}
     PROFILE_POINTS=${BENCH_PROFILE_POINTS-"1000:8"}
     OUT_DIR=$BUILD_DIR/bench
+elif [ $mode = capacity ]; then
+    REPEATS=${BENCH_REPEATS:-2}
+    OUT_DIR=$TOP/bench/results
 else
     SIZES=${BENCH_SIZES:-"1 1000 10000 100000"}
     MASKS=${BENCH_MASKS:-"1 8"}
@@ -59,6 +76,17 @@ fi
 CONFIGS=${BENCH_CONFIGS:-"floor base-off base-on series-off series-on"}
 REWRITE_CONFIGS=${BENCH_REWRITE_CONFIGS-"base-off-rw base-on-rw series-off-rw series-on-rw"}
 PROFILE_CONFIGS=${BENCH_PROFILE_CONFIGS-"series-on-ixgbe series-on-i40e series-on-mlx5"}
+if [ $mode = smoke ]; then
+    CAPACITY_POINTS=${BENCH_CAPACITY_POINTS:-"5000:1.1"}
+    CAPACITY_RULES=${BENCH_CAPACITY_RULES:-256}
+    CAPACITY_ROTATE=${BENCH_CAPACITY_ROTATE:-3}
+    CAPACITY_CONFIGS=${BENCH_CAPACITY_CONFIGS:-"series-on-first series-on"}
+else
+    CAPACITY_POINTS=${BENCH_CAPACITY_POINTS:-"100000:1.1 100000:0.8"}
+    CAPACITY_RULES=${BENCH_CAPACITY_RULES:-8192}
+    CAPACITY_ROTATE=${BENCH_CAPACITY_ROTATE:-20}
+    CAPACITY_CONFIGS=${BENCH_CAPACITY_CONFIGS:-"base-on series-on-first series-on series-on-unlimited"}
+fi
 BIG_FRAME=1518
 BASE_TREE=$BUILD_DIR/ovs-base
 SIMNIC_PLUGIN=$BUILD_DIR/simnic/librte_net_simnic.so
@@ -70,7 +98,11 @@ SETUP_TIMEOUT=${BENCH_SETUP_TIMEOUT:-300}
 mkdir -p "$OUT_DIR"
 stamp=$(date -u '+%Y-%m-%d-%H%M')
 RAW=$OUT_DIR/$stamp.tsv
-[ $mode = smoke ] && RAW=$OUT_DIR/smoke.tsv
+RAW_CAPACITY=$OUT_DIR/$stamp-capacity.tsv
+if [ $mode = smoke ]; then
+    RAW=$OUT_DIR/smoke.tsv
+    RAW_CAPACITY=$OUT_DIR/smoke-capacity.tsv
+fi
 
 progress() {
     printf '%s bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2
@@ -136,10 +168,13 @@ EOF
 # other_config:hw-offload=$2, a bridge with a generator port of $3 flows of
 # $4-byte frames (port 1) and a sink port (port 2), and the rules of file
 # $5; the NIC's counters read every $6 ms; $7, if any, is the generator
-# port's simnic profile.
+# port's simnic profile; $8 is added to its gen spec, $9 to its devargs;
+# $10 holds more other_config settings (key=value, separated by spaces).
 start_ovs() {
     local tree=$1 offload=$2 n=$3 size=$4 rules=$5 interval=${6:-1000}
-    local profile=${7:+,profile=$7}
+    local profile=${7:+,profile=$7} gen_more=${8-} devargs_more=${9-}
+    local -a more_config
+    read -r -a more_config <<<"${10-}"
 
     # --no-pci: DPDK never takes the machine's own NIC.  Everything but the
     # PMD runs on CPU 0; the PMD has CPU 1 to itself.  The flow limit and
@@ -153,7 +188,8 @@ start_ovs() {
         flow-limit=1000000 \
         max-idle=3600000 \
         hw-offload="$offload" \
-        hw-offload-stats-interval="$interval"
+        hw-offload-stats-interval="$interval" \
+        "${more_config[@]}"
     ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev \
         -- set-fail-mode br0 secure
     ovs-ofctl del-flows br0
@@ -168,7 +204,7 @@ start_ovs() {
     ovs-vsctl add-port br0 sink -- set Interface sink type=dpdk \
             ofport_request=2 options:dpdk-devargs=net_simnic_sink,sink=1 \
         -- add-port br0 gen -- set Interface gen type=dpdk ofport_request=1 \
-            options:dpdk-devargs="net_simnic_gen,gen=flows:$n/size:$size$profile"
+            options:dpdk-devargs="net_simnic_gen,gen=flows:$n/size:$size$gen_more$profile$devargs_more"
 }
 
 # Prints a figure of the PMD in the pmd-stats-show output on stdin: $1 is
@@ -310,6 +346,88 @@ measure_ovs() {
     progress "$config N=$n masks=$m size=$size round $round: ${cycles:-?} cycles/packet, NIC share $nic_share, insertion ${rate} rules/s"
 }
 
+# --- Capacity: a NIC too small for the megaflows ----------------------------
+
+# Prints the figures of the running OVS that the capacity timeline records:
+# packets the PMD received, of which found by mark, rules given to hotter
+# megaflows, rules in use.
+capacity_sample() {
+    local config=$1 stats offload
+    stats=$(ovs-appctl dpif-netdev/pmd-stats-show)
+    printf '%s\t%s' "$(echo "$stats" | pmd_stat_of 'packets received')" \
+        "$(echo "$stats" | pmd_stat_of 'phwol hits')"
+    case $config in
+        series-*)
+            offload=$(ovs-appctl dpif-netdev/offload-stats-show)
+            printf '\t%s\t%s\n' \
+                "$(echo "$offload" | sed -n 's/^  Rules given to hotter megaflows: //p')" \
+                "$(echo "$offload" | sed -n 's/^  Rules in use: //p')" ;;
+        *) printf '\t-\t%s\n' "$(rules_installed "$config")" ;;
+    esac
+}
+
+# Measures configuration $1 with a generator of $2 flows whose popularity
+# is Zipf with exponent $3 and whose hot set moves every CAPACITY_ROTATE
+# seconds, on a port that holds CAPACITY_RULES rules (unless the
+# configuration is series-on-unlimited): one line a second for three
+# periods in $RAW_CAPACITY, from the moment the generator port is added; the
+# PMD's cycles per packet over the second half of the last period.
+measure_capacity() {
+    local config=$1 n=$2 s=$3 round=$4 tree=$OVS_TREE more='' limit
+    local rules=$RUN_DIR.rules start t cycles
+    local seconds=$((3 * CAPACITY_ROTATE)) clear_at=$((5 * CAPACITY_ROTATE / 2))
+    limit=,max_rules=$CAPACITY_RULES
+    case $config in
+        base-on) tree=$BASE_TREE ;;
+        series-on-first) more=hw-offload-max-evictions=0 ;;
+        series-on-unlimited) limit= ;;
+    esac
+
+    write_rules "$n" 1 "$rules" output:2
+    start_ovs "$tree" true "$n" 64 "$rules" 1000 '' \
+        "/zipf:$s/seed:1/rotate:$CAPACITY_ROTATE" "$limit" "$more"
+    start=$(date +%s.%N)
+    for t in $(seq "$seconds"); do
+        sleep "$("$PYTHON3" -c "import time; print(max(0, $start + $t - time.time()))")"
+        [ "$t" = "$clear_at" ] && ovs-appctl dpif-netdev/pmd-stats-clear >/dev/null
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$config" "$n" "$s" "$round" "$t" \
+            "$(capacity_sample "$config")" >>"$RAW_CAPACITY"
+    done
+    cycles=$(ovs-appctl dpif-netdev/pmd-stats-show \
+             | sed -n '/^pmd thread/,/^main thread/s/^ *avg processing cycles per packet: \([0-9.]*\).*/\1/p')
+    printf '%s\t%s\t%s\t%s\tcycles\t%s\t-\t-\t-\n' "$config" "$n" "$s" \
+        "$round" "${cycles:--}" >>"$RAW_CAPACITY"
+    stop_ovs
+    progress "$config flows=$n zipf=$s round $round: ${cycles:-?} cycles/packet at the end"
+}
+
+# The capacity measurements and their report; the builds are done.
+capacity_run() {
+    printf 'config\tflows\tzipf\tround\tsecond\tpackets\tnic_hits\tevicted\trules\n' >"$RAW_CAPACITY"
+    progress "capacity: $CAPACITY_CONFIGS; flows:zipf $CAPACITY_POINTS; $CAPACITY_RULES rules; hot set moves every ${CAPACITY_ROTATE}s; $REPEATS rounds"
+    for round in $(seq "$REPEATS"); do
+        for point in $CAPACITY_POINTS; do
+            for config in $CAPACITY_CONFIGS; do
+                measure_capacity "$config" "${point%%:*}" "${point##*:}" \
+                    "$round"
+            done
+        done
+    done
+    "$PYTHON3" "$TOP/scripts/bench-capacity-report.py" "$RAW_CAPACITY" \
+        "$CAPACITY_RULES" "$CAPACITY_ROTATE"
+}
+
+capacity_main() {
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+
+    "$TOP/scripts/build.sh" >/dev/null
+    "$TOP/scripts/build-base.sh"
+    "$TOP/scripts/simnic.sh" >/dev/null
+    "$TOP/scripts/hugepages.sh" >/dev/null
+    capacity_run
+}
+
 # --- The floor: dpdk-testpmd forwarding gen -> sink --------------------------
 
 measure_floor() {
@@ -395,6 +513,12 @@ main() {
         die "some configurations gave no cycles per packet; see $RAW"
     fi
     "$PYTHON3" "$TOP/scripts/bench-report.py" "$RAW" "$mode"
+    [ $mode = smoke ] && capacity_run
+    return 0
 }
 
-main "$@"
+if [ $mode = capacity ]; then
+    capacity_main
+else
+    main "$@"
+fi
