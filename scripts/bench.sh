@@ -417,7 +417,8 @@ capacity_run() {
         "$CAPACITY_RULES" "$CAPACITY_ROTATE"
 }
 
-capacity_main() {
+# Sets the traps and builds what the measurements run.
+prepare() {
     trap cleanup EXIT
     trap 'exit 130' INT TERM
 
@@ -425,7 +426,6 @@ capacity_main() {
     "$TOP/scripts/build-base.sh"
     "$TOP/scripts/simnic.sh" >/dev/null
     "$TOP/scripts/hugepages.sh" >/dev/null
-    capacity_run
 }
 
 # --- The floor: dpdk-testpmd forwarding gen -> sink --------------------------
@@ -463,13 +463,7 @@ measure_floor() {
 # --- The run -----------------------------------------------------------------
 
 main() {
-    trap cleanup EXIT
-    trap 'exit 130' INT TERM
-
-    "$TOP/scripts/build.sh" >/dev/null
-    "$TOP/scripts/build-base.sh"
-    "$TOP/scripts/simnic.sh" >/dev/null
-    "$TOP/scripts/hugepages.sh" >/dev/null
+    prepare
 
     printf 'config\tmegaflows\tmasks\tframe\tround\tcycles_per_packet\tmpps\trss_kb\thugepages_mb\tinsert_per_s\tinsert_p50_us\tinsert_p99_us\tinstall_us\tnic_share\n' >"$RAW"
     progress "configurations: $CONFIGS; megaflows: $SIZES; masks: $MASKS; $REPEATS rounds of ${SECONDS_PER_RUN}s"
@@ -518,7 +512,8 @@ main() {
 }
 
 if [ $mode = capacity ]; then
-    capacity_main
+    prepare
+    capacity_run
 else
     main "$@"
 fi
