@@ -16,6 +16,9 @@
  *                       accepts, refuses and widens, emulated
  *   simnic_rss.c        the Toeplitz RSS hash
  *   simnic_zipf.c       the gen backend's skewed flow popularity
+ *   simnic_switch.c     switch domains: transfer rules forward frames
+ *                       between the domain's ports
+ *   simnic_modify.c     the header rewrites of transfer rules
  *   simnic_xstats.c     driver-specific extended statistics
  */
 
@@ -104,6 +107,7 @@ struct simnic_caps {
 	bool count;		/* COUNT action available */
 	bool mark;		/* MARK and FLAG actions available */
 	bool integrity;		/* INTEGRITY pattern item available */
+	uint64_t actions_off;	/* transfer actions taken away, by index */
 };
 
 /*
@@ -135,7 +139,7 @@ struct simnic_flow_key {
 	rte_be16_t l4_dst;
 	uint8_t icmp_type;		/* ICMP and ICMPv6 */
 	uint8_t icmp_code;
-	uint8_t pad[2];
+	uint16_t in_port;		/* the port it came in by (transfer) */
 } __rte_aligned(8);
 
 #define SIMNIC_KEY_WORDS (sizeof(struct simnic_flow_key) / sizeof(uint64_t))
@@ -169,7 +173,39 @@ enum simnic_fate {
 	SIMNIC_FATE_DROP,
 	SIMNIC_FATE_QUEUE,
 	SIMNIC_FATE_RSS,
+	SIMNIC_FATE_PORT,	/* transfer: out of another port of the switch */
 };
+
+/*
+ * The header rewrites of transfer rules (simnic_modify.c), and the
+ * actions devarg actions_off can take away (SIMNIC_ACT_*: bits of
+ * simnic_caps.actions_off).
+ */
+enum simnic_modify_op {
+	SIMNIC_MOD_POP_VLAN,
+	SIMNIC_MOD_PUSH_VLAN,
+	SIMNIC_MOD_SET_VLAN_VID,
+	SIMNIC_MOD_SET_VLAN_PCP,
+	SIMNIC_MOD_SET_MAC_SRC,
+	SIMNIC_MOD_SET_MAC_DST,
+	SIMNIC_MOD_SET_IPV4_SRC,
+	SIMNIC_MOD_SET_IPV4_DST,
+	SIMNIC_MOD_SET_IPV6_SRC,
+	SIMNIC_MOD_SET_IPV6_DST,
+	SIMNIC_MOD_SET_TP_SRC,
+	SIMNIC_MOD_SET_TP_DST,
+	SIMNIC_MOD_SET_TTL,
+	SIMNIC_MOD_DEC_TTL,
+};
+
+/* One rewrite: the value in network order, as in the action's conf. */
+struct simnic_modify {
+	uint8_t op;			/* enum simnic_modify_op */
+	uint8_t value[16];
+};
+
+/* Rewrites per rule. */
+#define SIMNIC_MAX_MODIFY	16
 
 struct simnic_flow_entry;
 
@@ -192,6 +228,17 @@ struct simnic_rule {
 	uint16_t rss_queue_num;
 	uint64_t rss_queues;		/* RSS: the action's queues, a map */
 	uint64_t rss_types;		/* RSS: the action's types */
+	bool transfer;			/* in the switch's table */
+	uint16_t out_port;		/* PORT: the port it leaves by */
+	/*
+	 * COUNT of a transfer rule: frames of every port of the switch hit
+	 * it, on any thread, so it counts with atomics, not per Rx queue.
+	 */
+	uint64_t switch_hits;
+	uint64_t switch_bytes;
+	/* Transfer: header rewrites, in order (NULL when none). */
+	struct simnic_modify *mods;
+	uint8_t n_mods;
 
 	/* The profile's classes of the rule; see simnic_profile.c. */
 	uint8_t profile_class;
@@ -232,6 +279,7 @@ struct simnic_profile_state {
 };
 
 struct simnic_profile;
+struct simnic_switch;
 struct simnic_flow_table;
 struct simnic_flow_slot;
 struct simnic_gen;
@@ -297,6 +345,21 @@ struct simnic_private {
 	uint64_t flow_creates;
 	uint64_t flow_destroys;
 	uint64_t flow_create_failures;
+
+	/*
+	 * Switch domain (devargs switch, vf): NULL when the port is in none.
+	 * vf is the VF this port represents, -1 for the switch's PF, which
+	 * is its transfer proxy.  The wire queue sends what transfer rules
+	 * forward out of this port; Rx threads of every port of the switch
+	 * use it, one at a time (wire_lock).  See simnic_switch.c.
+	 */
+	struct simnic_switch *sw;
+	int32_t vf;
+	struct simnic_txq *wire_txq;
+	uint32_t wire_lock;
+	uint64_t switch_out_packets;	/* atomics: any Rx thread adds */
+	uint64_t switch_out_bytes;
+	uint64_t switch_out_errors;
 };
 
 struct simnic_rxq {
@@ -353,6 +416,8 @@ struct simnic_rxq {
 	uint64_t flow_drops;
 	uint64_t steered;		/* frames moved to another queue */
 	uint64_t steer_drops;		/* ... lost: that queue was full */
+	uint64_t switched;		/* forwarded by a transfer rule */
+	uint64_t switch_drops;		/* dropped by a transfer rule */
 };
 
 struct simnic_txq {
@@ -405,6 +470,32 @@ simnic_rxq_unlock(struct simnic_rxq *rxq)
 /* simnic_ethdev.c */
 extern const struct eth_dev_ops simnic_dev_ops;
 
+/* simnic_switch.c */
+#define SIMNIC_SWITCH_NAME_MAX	32
+#define SIMNIC_MAX_VF		4095
+int simnic_switch_join(struct simnic_private *priv, const char *name,
+		       int32_t vf);
+void simnic_switch_leave(struct simnic_private *priv);
+int simnic_switch_port_start(struct simnic_private *priv);
+void simnic_switch_port_stop(struct simnic_private *priv);
+void simnic_switch_info(const struct simnic_private *priv,
+			struct rte_eth_switch_info *info);
+bool simnic_switch_is_proxy(const struct simnic_private *priv);
+int simnic_switch_proxy(const struct simnic_private *priv, uint16_t *port);
+bool simnic_switch_has_port(const struct simnic_private *priv,
+			    uint32_t port_id);
+void simnic_switch_queues_lock(const struct simnic_private *priv);
+void simnic_switch_queues_unlock(const struct simnic_private *priv);
+void simnic_switch_rxqs_lock(struct simnic_private *priv);
+void simnic_switch_rxqs_unlock(struct simnic_private *priv);
+struct simnic_flow_table *
+simnic_switch_table(const struct simnic_private *priv);
+uint32_t simnic_switch_n_rules(const struct simnic_private *priv);
+void simnic_switch_n_rules_add(struct simnic_private *priv, int delta);
+bool simnic_switch_rx(struct simnic_rxq *rxq, struct rte_mbuf *m,
+		      const struct simnic_flow_key *key);
+const char *simnic_switch_name(const struct simnic_private *priv);
+
 /* simnic_rxtx.c */
 const struct simnic_backend_ops *simnic_backend_ops_get(enum simnic_backend b);
 int simnic_gen_prepare(struct simnic_private *priv);
@@ -415,6 +506,9 @@ void simnic_rxqs_unlock(struct simnic_private *priv);
 int simnic_rxq_counters_resize(struct simnic_rxq *rxq, uint32_t n);
 int simnic_rxq_setup_common(struct rte_eth_dev *dev, struct simnic_rxq *rxq);
 void simnic_rxq_free_common(struct simnic_rxq *rxq);
+
+/* simnic_modify.c */
+int simnic_modify_apply(struct rte_mbuf *m, const struct simnic_rule *rule);
 
 /* simnic_zipf.c */
 uint32_t *simnic_zipf_schedule(uint32_t n, double s, uint32_t seed,
@@ -440,6 +534,8 @@ int simnic_flow_init(struct simnic_private *priv);
 void simnic_flow_uninit(struct simnic_private *priv);
 void simnic_flow_flush_all(struct simnic_private *priv);
 void simnic_flow_gen_bump(struct simnic_private *priv);
+int simnic_transfer_action_find(const char *name);
+void simnic_transfer_action_names(char *buf, size_t size);
 
 int __rte_format_printf(5, 6)
 simnic_flow_error(struct rte_flow_error *error, int code,

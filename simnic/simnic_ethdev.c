@@ -40,6 +40,9 @@
 #define SIMNIC_ARG_OFFLOAD_CLOCK	"offload_clock"
 #define SIMNIC_ARG_INSERT_LATENCY	"insert_latency_us"
 #define SIMNIC_ARG_PROFILE	"profile"
+#define SIMNIC_ARG_SWITCH	"switch"
+#define SIMNIC_ARG_VF		"vf"
+#define SIMNIC_ARG_ACTIONS_OFF	"actions_off"
 
 #define SIMNIC_MAX_MASKS_LIMIT	65536u
 
@@ -57,11 +60,14 @@ struct simnic_options {
 	const struct simnic_profile *profile;
 	bool clock_set;
 	enum simnic_offload_clock clock;
+	char switch_name[SIMNIC_SWITCH_NAME_MAX];	/* "": no switch */
+	int32_t vf;					/* -1: the PF */
 };
 
 static const struct simnic_options simnic_default_options = {
 	.backend = SIMNIC_BACKEND_SINK,
 	.profile = &simnic_profile_generic,
+	.vf = -1,
 	.gen = {
 		.flows = 1,
 		.ip_version = 4,
@@ -363,6 +369,70 @@ simnic_arg_cap(struct simnic_options *opt, const char *key,
 	return simnic_parse_bool(opt, key, value, &caps->mark);
 }
 
+/* switch=<name>: letters, digits, '_', '-' and '.'. */
+static int
+simnic_arg_switch(struct simnic_options *opt, const char *key,
+		  const char *value)
+{
+	size_t i, len = strlen(value);
+
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)value[i]) &&
+		    strchr("_-.", value[i]) == NULL)
+			break;
+	if (len == 0 || len >= sizeof(opt->switch_name) || i < len)
+		return simnic_bad_value(opt, key, value,
+			"a switch name of 1 to 31 letters, digits, '_', '-' or '.'");
+	strcpy(opt->switch_name, value);
+	return 0;
+}
+
+static int
+simnic_arg_vf(struct simnic_options *opt, const char *key, const char *value)
+{
+	uint32_t vf;
+	int ret;
+
+	ret = simnic_parse_u32(opt, key, value, 0, SIMNIC_MAX_VF, &vf);
+	if (ret == 0)
+		opt->vf = (int32_t)vf;
+	return ret;
+}
+
+/*
+ * actions_off=<name>/<name>...: transfer actions the port lacks, by
+ * testpmd's names (of_pop_vlan, set_ipv4_dst, ...).
+ */
+static int
+simnic_arg_actions_off(struct simnic_options *opt, const char *key,
+		       const char *value)
+{
+	char name[32], names[384], expected[448];
+	const char *at = value, *end;
+	size_t len;
+	int index;
+
+	do {
+		end = strchr(at, '/');
+		len = end != NULL ? (size_t)(end - at) : strlen(at);
+		if (len == 0 || len >= sizeof(name))
+			goto bad;
+		memcpy(name, at, len);
+		name[len] = '\0';
+		index = simnic_transfer_action_find(name);
+		if (index < 0)
+			goto bad;
+		opt->caps.actions_off |= RTE_BIT64(index);
+		at = end + 1;
+	} while (end != NULL);
+	return 0;
+bad:
+	simnic_transfer_action_names(names, sizeof(names));
+	snprintf(expected, sizeof(expected), "'/'-separated names among: %s",
+		 names);
+	return simnic_bad_value(opt, key, value, expected);
+}
+
 /* profile=generic|ixgbe|i40e|mlx5; see simnic_profile.c. */
 static int
 simnic_arg_profile(struct simnic_options *opt, const char *key,
@@ -398,7 +468,11 @@ simnic_arg_profile(struct simnic_options *opt, const char *key,
 	X(SIMNIC_ARG_FAIL_EVERY, "<n>", simnic_arg_cap) \
 	X(SIMNIC_ARG_INSERT_LATENCY, "<n>", simnic_arg_cap) \
 	X(SIMNIC_ARG_OFFLOAD_CLOCK, "<host|nic>", simnic_arg_clock) \
-	X(SIMNIC_ARG_PROFILE, "<generic|ixgbe|i40e|mlx5>", simnic_arg_profile)
+	X(SIMNIC_ARG_PROFILE, "<generic|ixgbe|i40e|mlx5>", simnic_arg_profile) \
+	X(SIMNIC_ARG_SWITCH, "<name>", simnic_arg_switch) \
+	X(SIMNIC_ARG_VF, "<0-4095>", simnic_arg_vf) \
+	X(SIMNIC_ARG_ACTIONS_OFF, "<action>/<action>...", \
+	  simnic_arg_actions_off)
 
 struct simnic_devarg {
 	const char *key;
@@ -515,6 +589,11 @@ simnic_parse_devargs(const char *params, struct simnic_options *opt)
 			   opt->dev_name);
 		ret = -EINVAL;
 	}
+	if (ret == 0 && opt->vf >= 0 && opt->switch_name[0] == '\0') {
+		SIMNIC_LOG(ERR, "%s: devarg 'vf' makes the port a representor in a switch: give devarg 'switch' too",
+			   opt->dev_name);
+		ret = -EINVAL;
+	}
 	if (ret == 0)
 		ret = simnic_check_clock(opt);
 	/* The profile's table size, unless max_rules says otherwise. */
@@ -598,11 +677,18 @@ static int
 simnic_dev_start(struct rte_eth_dev *dev)
 {
 	struct simnic_private *priv = dev->data->dev_private;
+	int ret;
 
 	/* Cached gen verdicts hold RSS hashes: the settings may be new. */
 	priv->rss_hash_on =
 		simnic_rss_hash_wanted(&dev->data->dev_conf.rxmode);
 	simnic_flow_gen_bump(priv);
+	ret = simnic_switch_port_start(priv);
+	if (ret != 0) {
+		SIMNIC_LOG(ERR, "%s: cannot open the switch's way out of the port: %s",
+			   priv->name, rte_strerror(-ret));
+		return ret;
+	}
 	dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
 	simnic_set_queue_states(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	return 0;
@@ -623,6 +709,7 @@ simnic_dev_stop(struct rte_eth_dev *dev)
 		SIMNIC_LOG(INFO, "%s: stopping drops %" PRIu32 " flow rule(s)",
 			   priv->name, priv->n_rules);
 	simnic_flow_flush_all(priv);
+	simnic_switch_port_stop(priv);
 	return 0;
 }
 
@@ -636,7 +723,9 @@ simnic_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 		return;
 	/* rte_flow operations lock the queues they find here. */
 	rte_rwlock_write_lock(&priv->flow_lock);
+	simnic_switch_queues_lock(priv);
 	dev->data->rx_queues[qid] = NULL;
+	simnic_switch_queues_unlock(priv);
 	rte_rwlock_write_unlock(&priv->flow_lock);
 	priv->backend_ops->rxq_release(rxq);
 	simnic_rxq_free_common(rxq);
@@ -666,6 +755,8 @@ simnic_dev_close(struct rte_eth_dev *dev)
 		return 0;
 	SIMNIC_LOG(INFO, "%s: closing", priv->name);
 	simnic_flow_uninit(priv);
+	simnic_switch_port_stop(priv);
+	simnic_switch_leave(priv);
 	/* ethdev frees the queue arrays, but not what they point to. */
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		simnic_rx_queue_release(dev, i);
@@ -680,8 +771,7 @@ simnic_dev_close(struct rte_eth_dev *dev)
 }
 
 static int
-simnic_dev_infos_get(struct rte_eth_dev *dev __rte_unused,
-		     struct rte_eth_dev_info *info)
+simnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
 	info->max_mac_addrs = 1;
 	info->max_rx_pktlen = SIMNIC_MAX_FRAME_LEN;
@@ -698,6 +788,7 @@ simnic_dev_infos_get(struct rte_eth_dev *dev __rte_unused,
 	info->speed_capa = RTE_ETH_LINK_SPEED_10G;
 	/* Rules are dropped at stop: no RTE_ETH_DEV_CAPA_FLOW_RULE_KEEP. */
 	info->dev_capa = 0;
+	simnic_switch_info(dev->data->dev_private, &info->switch_info);
 	return 0;
 }
 
@@ -728,9 +819,11 @@ simnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 	}
 	/* Counters sized for the rules there are, published atomically. */
 	rte_rwlock_write_lock(&priv->flow_lock);
+	simnic_switch_queues_lock(priv);
 	ret = simnic_rxq_setup_common(dev, rxq);
 	if (ret == 0)
 		dev->data->rx_queues[qid] = rxq;
+	simnic_switch_queues_unlock(priv);
 	rte_rwlock_write_unlock(&priv->flow_lock);
 	if (ret != 0) {
 		priv->backend_ops->rxq_release(rxq);
@@ -976,6 +1069,7 @@ simnic_private_init(struct simnic_private *priv, const char *name,
 	priv->caps = opt->caps;
 	priv->profile = opt->profile;
 	priv->clock = opt->clock;
+	priv->vf = -1;
 }
 
 static int
@@ -998,6 +1092,14 @@ simnic_create(struct rte_vdev_device *vdev, const struct simnic_options *opt)
 	priv->dev_data = data;
 
 	ret = simnic_flow_init(priv);
+	if (ret == 0 && opt->switch_name[0] != '\0') {
+		ret = simnic_switch_join(priv, opt->switch_name, opt->vf);
+		if (ret != 0) {
+			simnic_flow_uninit(priv);
+			rte_eth_dev_release_port(dev);
+			return ret;
+		}
+	}
 	if (ret == 0 && priv->backend == SIMNIC_BACKEND_GEN)
 		ret = simnic_gen_prepare(priv);
 	if (ret == 0) {
@@ -1008,6 +1110,7 @@ simnic_create(struct rte_vdev_device *vdev, const struct simnic_options *opt)
 	if (ret != 0) {
 		SIMNIC_LOG(ERR, "%s: out of memory", name);
 		simnic_flow_uninit(priv);
+		simnic_switch_leave(priv);
 		simnic_gen_free(priv);
 		rte_eth_dev_release_port(dev);
 		return ret;

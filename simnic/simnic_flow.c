@@ -11,7 +11,11 @@
  * items ETH, VLAN (one, the outer tag), IPV4, IPV6, TCP, UDP, SCTP, ICMP,
  * ICMP6, INTEGRITY (one, anywhere; l3_ok, l4_ok, l3_len_ok), VOID with
  * DPDK's spec/mask semantics ("last" only where it makes no range);
- * actions MARK, FLAG, COUNT, QUEUE, RSS, DROP, PASSTHRU, VOID.
+ * actions MARK, FLAG, COUNT, QUEUE, RSS, DROP, PASSTHRU, VOID.  On the
+ * transfer proxy of a switch domain (simnic_switch.c): transfer rules of
+ * group 0, with the items above and REPRESENTED_PORT or PORT_ID (the
+ * port a frame came in by), and the actions REPRESENTED_PORT, PORT_ID,
+ * DROP, COUNT, VOID and the header rewrites of simnic_modify.c.
  * Every refusal says why in rte_flow_error and points at the offending
  * attribute, item or action.  A pattern that no frame could match (its
  * items contradict each other) is refused too, rather than installed as a
@@ -80,6 +84,9 @@ struct simnic_parse {
 	enum simnic_layer layer;		/* of the last item */
 	const char *last_item_name;
 	const struct rte_flow_item *integrity;	/* the INTEGRITY item */
+	bool transfer;
+	bool seen_port_item;
+	int vlan_tags;			/* outer tags after the actions so far */
 	bool seen_mark;
 	bool seen_flag;
 	bool seen_count;
@@ -950,6 +957,75 @@ simnic_parse_item_integrity(struct simnic_parse *p)
 	return 0;
 }
 
+/* The port id of a REPRESENTED_PORT or PORT_ID item, and its mask. */
+static void
+simnic_item_port(const struct rte_flow_item *item, uint32_t *port,
+		 uint32_t *mask)
+{
+	if (item->type == RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT) {
+		const struct rte_flow_item_ethdev *spec = item->spec;
+		const struct rte_flow_item_ethdev *m = item->mask;
+
+		*port = spec->port_id;
+		*mask = (m != NULL ? m : &rte_flow_item_ethdev_mask)->port_id;
+		if (*mask == UINT16_MAX)
+			*mask = UINT32_MAX;
+	} else {
+		const struct rte_flow_item_port_id *spec = item->spec;
+		const struct rte_flow_item_port_id *m = item->mask;
+
+		*port = spec->id;
+		*mask = (m != NULL ? m : &rte_flow_item_port_id_mask)->id;
+	}
+}
+
+/*
+ * REPRESENTED_PORT, PORT_ID: frames that came into the switch by that
+ * port (from the entity it represents: the wire, a VF).
+ */
+static int
+simnic_parse_item_port(struct simnic_parse *p, const struct rte_flow_item *item)
+{
+	const char *name = simnic_item_type_name(item->type);
+	uint32_t port, mask;
+
+	if (!p->transfer)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM, item,
+			"%s item matches the port a frame came into the switch by: transfer rules only",
+			name);
+	if (p->seen_port_item)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM, item,
+			"one REPRESENTED_PORT or PORT_ID item per rule");
+	p->seen_port_item = true;
+	if (item->spec == NULL)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM_SPEC, item,
+			"%s item needs a spec: the port id", name);
+	if (item->last != NULL)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM_LAST, item,
+			"%s item: ranges of ports (last) are not supported",
+			name);
+	simnic_item_port(item, &port, &mask);
+	if (mask == 0)
+		return 0;	/* any port */
+	if (mask != UINT32_MAX)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM_MASK, item,
+			"%s item: the port id is matched whole or not at all",
+			name);
+	if (!simnic_switch_has_port(p->priv, port))
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ITEM_SPEC, item,
+			"%s item: port %" PRIu32 " is not a port of switch %s",
+			name, port, simnic_switch_name(p->priv));
+	p->rule->key.in_port = (uint16_t)port;
+	p->rule->mask.in_port = UINT16_MAX;
+	return 0;
+}
+
 static int
 simnic_parse_item(struct simnic_parse *p, const struct rte_flow_item *item)
 {
@@ -957,12 +1033,16 @@ simnic_parse_item(struct simnic_parse *p, const struct rte_flow_item *item)
 	int ret;
 
 	p->item = item;
+	if (item->type == RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT ||
+	    item->type == RTE_FLOW_ITEM_TYPE_PORT_ID)
+		return simnic_parse_item_port(p, item);
 	desc = simnic_item_desc_find(item->type);
 	if (desc == NULL)
 		return simnic_flow_error(p->error, ENOTSUP,
 			RTE_FLOW_ERROR_TYPE_ITEM, item,
-			"pattern item %s is not supported (supported: ETH, VLAN, IPV4, IPV6, TCP, UDP, SCTP, ICMP, ICMP6, INTEGRITY, VOID)",
-			simnic_item_type_name(item->type));
+			"pattern item %s is not supported (supported: ETH, VLAN, IPV4, IPV6, TCP, UDP, SCTP, ICMP, ICMP6, INTEGRITY, VOID%s)",
+			simnic_item_type_name(item->type),
+			p->transfer ? ", REPRESENTED_PORT, PORT_ID" : "");
 	/* rte_flow: "Setting either mask or last without spec is an error." */
 	if (item->spec == NULL && (item->mask != NULL || item->last != NULL))
 		return simnic_flow_error(p->error, EINVAL,
@@ -1096,21 +1176,55 @@ simnic_parse_pattern(struct simnic_parse *p,
 
 /* Attributes. */
 
+/* Transfer rules: on the switch's transfer proxy, for the whole switch. */
+static int
+simnic_parse_transfer(struct simnic_parse *p, const struct rte_flow_attr *attr)
+{
+	uint16_t proxy;
+
+	if (p->priv->sw == NULL)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER, attr,
+			"transfer rules need an embedded switch: port %s is in no switch domain (devarg switch)",
+			p->priv->name);
+	if (!simnic_switch_is_proxy(p->priv)) {
+		if (simnic_switch_proxy(p->priv, &proxy) != 0)
+			return simnic_flow_error(p->error, ENODEV,
+				RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER, attr,
+				"switch %s has no PF port to take transfer rules",
+				simnic_switch_name(p->priv));
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER, attr,
+			"transfer rules of switch %s go to its transfer proxy, port %u (rte_flow_pick_transfer_proxy)",
+			simnic_switch_name(p->priv), proxy);
+	}
+	/* As rte_flow_validate() says, for create too. */
+	if (attr->ingress || attr->egress)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ATTR, attr,
+			"transfer rules take neither ingress nor egress: they see what comes into the switch by any port");
+	p->transfer = true;
+	p->rule->transfer = true;
+	return 0;
+}
+
 static int
 simnic_parse_attr(struct simnic_parse *p, const struct rte_flow_attr *attr)
 {
 	if (attr == NULL)
 		return simnic_flow_error(p->error, EINVAL,
 			RTE_FLOW_ERROR_TYPE_ATTR, NULL, "attributes are NULL");
-	if (attr->transfer)
-		return simnic_flow_error(p->error, ENOTSUP,
-			RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER, attr,
-			"transfer rules are not supported: simnic has no embedded switch");
-	if (attr->egress)
+	if (attr->transfer) {
+		int ret = simnic_parse_transfer(p, attr);
+
+		if (ret != 0)
+			return ret;
+	} else if (attr->egress) {
 		return simnic_flow_error(p->error, ENOTSUP,
 			RTE_FLOW_ERROR_TYPE_ATTR_EGRESS, attr,
 			"egress rules are not supported: simnic classifies received packets only");
-	if (!attr->ingress)
+	}
+	if (!attr->ingress && !attr->transfer)
 		return simnic_flow_error(p->error, EINVAL,
 			RTE_FLOW_ERROR_TYPE_ATTR_INGRESS, attr,
 			"ingress must be set");
@@ -1159,7 +1273,9 @@ simnic_set_fate(struct simnic_parse *p, const struct rte_flow_action *action,
 	if (p->seen_fate)
 		return simnic_flow_error(p->error, EINVAL,
 			RTE_FLOW_ERROR_TYPE_ACTION, action,
-			"only one fate action (QUEUE, RSS, DROP, PASSTHRU) per rule");
+			"only one fate action (%s) per rule",
+			p->transfer ? "REPRESENTED_PORT, PORT_ID, DROP" :
+				      "QUEUE, RSS, DROP, PASSTHRU");
 	p->seen_fate = true;
 	p->rule->fate = fate;
 	return 0;
@@ -1295,11 +1411,346 @@ simnic_parse_rss(struct simnic_parse *p, const struct rte_flow_action *action)
 	return ret;
 }
 
+/* REPRESENTED_PORT, PORT_ID: out of that port of the switch. */
+static int
+simnic_parse_port_action(struct simnic_parse *p,
+			 const struct rte_flow_action *action)
+{
+	const char *name = simnic_action_type_name(action->type);
+	uint32_t port;
+	int ret;
+
+	if (!p->transfer)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"%s action sends frames out of a port of the switch: transfer rules only",
+			name);
+	if (action->conf == NULL)
+		return simnic_action_conf_missing(p, action);
+	if (action->type == RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT) {
+		const struct rte_flow_action_ethdev *conf = action->conf;
+
+		port = conf->port_id;
+	} else {
+		const struct rte_flow_action_port_id *conf = action->conf;
+
+		if (conf->original)
+			return simnic_flow_error(p->error, ENOTSUP,
+				RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+				"PORT_ID: original is not supported; give the port id");
+		port = conf->id;
+	}
+	if (!simnic_switch_has_port(p->priv, port))
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+			"%s: port %" PRIu32 " is not a port of switch %s",
+			name, port, simnic_switch_name(p->priv));
+	ret = simnic_set_fate(p, action, SIMNIC_FATE_PORT);
+	p->rule->out_port = (uint16_t)port;
+	return ret;
+}
+
+/*
+ * What a transfer rule can do, by testpmd's names of the actions: the
+ * names that devarg actions_off takes.  COUNT has devarg count.
+ */
+static const struct {
+	enum rte_flow_action_type type;
+	const char *name;
+} simnic_transfer_actions[] = {
+	{ RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, "represented_port" },
+	{ RTE_FLOW_ACTION_TYPE_PORT_ID, "port_id" },
+	{ RTE_FLOW_ACTION_TYPE_DROP, "drop" },
+	{ RTE_FLOW_ACTION_TYPE_OF_POP_VLAN, "of_pop_vlan" },
+	{ RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN, "of_push_vlan" },
+	{ RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID, "of_set_vlan_vid" },
+	{ RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP, "of_set_vlan_pcp" },
+	{ RTE_FLOW_ACTION_TYPE_SET_MAC_SRC, "set_mac_src" },
+	{ RTE_FLOW_ACTION_TYPE_SET_MAC_DST, "set_mac_dst" },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC, "set_ipv4_src" },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV4_DST, "set_ipv4_dst" },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC, "set_ipv6_src" },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV6_DST, "set_ipv6_dst" },
+	{ RTE_FLOW_ACTION_TYPE_SET_TP_SRC, "set_tp_src" },
+	{ RTE_FLOW_ACTION_TYPE_SET_TP_DST, "set_tp_dst" },
+	{ RTE_FLOW_ACTION_TYPE_SET_TTL, "set_ttl" },
+	{ RTE_FLOW_ACTION_TYPE_DEC_TTL, "dec_ttl" },
+};
+
+_Static_assert(RTE_DIM(simnic_transfer_actions) <= 64,
+	       "actions_off is a 64-bit map");
+
+int
+simnic_transfer_action_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(simnic_transfer_actions); i++)
+		if (strcmp(simnic_transfer_actions[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+simnic_transfer_action_names(char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(simnic_transfer_actions) && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+				simnic_transfer_actions[i].name);
+}
+
+/* The action's index in simnic_transfer_actions, -1 if not there. */
+static int
+simnic_transfer_action_index(enum rte_flow_action_type type)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(simnic_transfer_actions); i++)
+		if (simnic_transfer_actions[i].type == type)
+			return (int)i;
+	return -1;
+}
+
+/* A transfer action the port has, or COUNT. */
+static int
+simnic_check_transfer_action(struct simnic_parse *p,
+			     const struct rte_flow_action *action)
+{
+	int index = simnic_transfer_action_index(action->type);
+
+	if (action->type == RTE_FLOW_ACTION_TYPE_COUNT)
+		return 0;
+	if (index < 0)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"action %s is not supported in transfer rules (supported: COUNT, VOID and the actions devarg actions_off names)",
+			simnic_action_type_name(action->type));
+	if (p->priv->caps.actions_off & RTE_BIT64(index))
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"%s is disabled on this port (devarg actions_off)",
+			simnic_action_type_name(action->type));
+	return 0;
+}
+
+/* What a rewrite needs the pattern to say of the frame. */
+static bool
+simnic_rule_is_l3(const struct simnic_rule *r, uint8_t l3)
+{
+	return r->mask.l3 != 0 && (l3 == 0 ? r->key.l3 != SIMNIC_L3_NONE :
+				   r->key.l3 == l3);
+}
+
+static bool
+simnic_rule_is_tcp_udp(const struct simnic_rule *r)
+{
+	return r->mask.l4 != 0 &&
+	       (r->key.l4 == IPPROTO_TCP || r->key.l4 == IPPROTO_UDP);
+}
+
+static int
+simnic_modify_needs(struct simnic_parse *p,
+		    const struct rte_flow_action *action, const char *what)
+{
+	return simnic_flow_error(p->error, EINVAL,
+		RTE_FLOW_ERROR_TYPE_ACTION, action,
+		"%s rewrites %s: the pattern must match only such frames",
+		simnic_action_type_name(action->type), what);
+}
+
+/* Checks a rewrite's conf and what it needs; copies its value. */
+static int
+simnic_compile_modify(struct simnic_parse *p,
+		      const struct rte_flow_action *action,
+		      struct simnic_modify *mod)
+{
+	const struct simnic_rule *r = p->rule;
+	const void *conf = action->conf;
+
+	switch (action->type) {
+	case RTE_FLOW_ACTION_TYPE_OF_POP_VLAN:
+		mod->op = SIMNIC_MOD_POP_VLAN;
+		if (p->vlan_tags == 0)
+			return simnic_modify_needs(p, action,
+				"a VLAN tag (a VLAN item, or a push before it)");
+		p->vlan_tags--;
+		return 0;
+	case RTE_FLOW_ACTION_TYPE_DEC_TTL:
+		mod->op = SIMNIC_MOD_DEC_TTL;
+		if (!simnic_rule_is_l3(r, 0))
+			return simnic_modify_needs(p, action,
+						   "IPv4 or IPv6 (an IP item)");
+		return 0;
+	default:
+		break;
+	}
+	if (conf == NULL)
+		return simnic_action_conf_missing(p, action);
+	switch (action->type) {
+	case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN: {
+		const struct rte_flow_action_of_push_vlan *push = conf;
+		uint16_t tpid = rte_be_to_cpu_16(push->ethertype);
+
+		if (tpid != RTE_ETHER_TYPE_VLAN && tpid != RTE_ETHER_TYPE_QINQ)
+			return simnic_flow_error(p->error, EINVAL,
+				RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+				"OF_PUSH_VLAN: ethertype 0x%04x is not a TPID (0x8100, 0x88a8)",
+				tpid);
+		mod->op = SIMNIC_MOD_PUSH_VLAN;
+		memcpy(mod->value, &push->ethertype, 2);
+		p->vlan_tags++;
+		return 0;
+	}
+	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID: {
+		const struct rte_flow_action_of_set_vlan_vid *vid = conf;
+
+		if (rte_be_to_cpu_16(vid->vlan_vid) > RTE_VLAN_ID_MASK)
+			return simnic_flow_error(p->error, EINVAL,
+				RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+				"OF_SET_VLAN_VID: %u is not a VLAN id (0-4095)",
+				rte_be_to_cpu_16(vid->vlan_vid));
+		mod->op = SIMNIC_MOD_SET_VLAN_VID;
+		memcpy(mod->value, &vid->vlan_vid, 2);
+		break;
+	}
+	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP: {
+		const struct rte_flow_action_of_set_vlan_pcp *pcp = conf;
+
+		if (pcp->vlan_pcp > 7)
+			return simnic_flow_error(p->error, EINVAL,
+				RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+				"OF_SET_VLAN_PCP: %u is not a priority (0-7)",
+				pcp->vlan_pcp);
+		mod->op = SIMNIC_MOD_SET_VLAN_PCP;
+		mod->value[0] = pcp->vlan_pcp;
+		break;
+	}
+	case RTE_FLOW_ACTION_TYPE_SET_MAC_SRC:
+	case RTE_FLOW_ACTION_TYPE_SET_MAC_DST:
+		mod->op = action->type == RTE_FLOW_ACTION_TYPE_SET_MAC_SRC ?
+			  SIMNIC_MOD_SET_MAC_SRC : SIMNIC_MOD_SET_MAC_DST;
+		memcpy(mod->value,
+		       ((const struct rte_flow_action_set_mac *)conf)->mac_addr,
+		       RTE_ETHER_ADDR_LEN);
+		return 0;
+	case RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC:
+	case RTE_FLOW_ACTION_TYPE_SET_IPV4_DST:
+		mod->op = action->type == RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC ?
+			  SIMNIC_MOD_SET_IPV4_SRC : SIMNIC_MOD_SET_IPV4_DST;
+		memcpy(mod->value,
+		       &((const struct rte_flow_action_set_ipv4 *)conf)->ipv4_addr,
+		       4);
+		if (!simnic_rule_is_l3(r, SIMNIC_L3_IPV4))
+			return simnic_modify_needs(p, action,
+						   "IPv4 (an IPV4 item)");
+		return 0;
+	case RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC:
+	case RTE_FLOW_ACTION_TYPE_SET_IPV6_DST:
+		mod->op = action->type == RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC ?
+			  SIMNIC_MOD_SET_IPV6_SRC : SIMNIC_MOD_SET_IPV6_DST;
+		memcpy(mod->value,
+		       ((const struct rte_flow_action_set_ipv6 *)conf)->ipv6_addr,
+		       16);
+		if (!simnic_rule_is_l3(r, SIMNIC_L3_IPV6))
+			return simnic_modify_needs(p, action,
+						   "IPv6 (an IPV6 item)");
+		return 0;
+	case RTE_FLOW_ACTION_TYPE_SET_TP_SRC:
+	case RTE_FLOW_ACTION_TYPE_SET_TP_DST:
+		mod->op = action->type == RTE_FLOW_ACTION_TYPE_SET_TP_SRC ?
+			  SIMNIC_MOD_SET_TP_SRC : SIMNIC_MOD_SET_TP_DST;
+		memcpy(mod->value,
+		       &((const struct rte_flow_action_set_tp *)conf)->port, 2);
+		if (!simnic_rule_is_tcp_udp(r))
+			return simnic_modify_needs(p, action,
+						   "TCP or UDP (a TCP or UDP item)");
+		return 0;
+	default:	/* SET_TTL */
+		mod->op = SIMNIC_MOD_SET_TTL;
+		mod->value[0] =
+			((const struct rte_flow_action_set_ttl *)conf)->ttl_value;
+		if (!simnic_rule_is_l3(r, 0))
+			return simnic_modify_needs(p, action,
+						   "IPv4 or IPv6 (an IP item)");
+		return 0;
+	}
+	/* OF_SET_VLAN_VID, _PCP. */
+	if (p->vlan_tags == 0)
+		return simnic_modify_needs(p, action,
+			"a VLAN tag (a VLAN item, or a push before it)");
+	return 0;
+}
+
+/* A header rewrite of a transfer rule, before its fate. */
+static int
+simnic_parse_modify(struct simnic_parse *p,
+		    const struct rte_flow_action *action)
+{
+	struct simnic_rule *r = p->rule;
+	int ret;
+
+	if (p->seen_fate)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"%s after the fate action: header rewrites come before it",
+			simnic_action_type_name(action->type));
+	if (r->n_mods == SIMNIC_MAX_MODIFY)
+		return simnic_flow_error(p->error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"more than %d header rewrites in a rule",
+			SIMNIC_MAX_MODIFY);
+	if (r->mods == NULL) {
+		r->mods = calloc(SIMNIC_MAX_MODIFY, sizeof(*r->mods));
+		if (r->mods == NULL)
+			return simnic_flow_error(p->error, ENOMEM,
+				RTE_FLOW_ERROR_TYPE_ACTION, action,
+				"no memory for header rewrites");
+	}
+	ret = simnic_compile_modify(p, action, &r->mods[r->n_mods]);
+	if (ret == 0)
+		r->n_mods++;
+	return ret;
+}
+
 static int
 simnic_parse_action(struct simnic_parse *p,
 		    const struct rte_flow_action *action)
 {
+	int ret;
+
+	if (p->transfer) {
+		ret = simnic_check_transfer_action(p, action);
+		if (ret != 0)
+			return ret;
+	}
 	switch (action->type) {
+	case RTE_FLOW_ACTION_TYPE_OF_POP_VLAN:
+	case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
+	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
+	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
+	case RTE_FLOW_ACTION_TYPE_SET_MAC_SRC:
+	case RTE_FLOW_ACTION_TYPE_SET_MAC_DST:
+	case RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC:
+	case RTE_FLOW_ACTION_TYPE_SET_IPV4_DST:
+	case RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC:
+	case RTE_FLOW_ACTION_TYPE_SET_IPV6_DST:
+	case RTE_FLOW_ACTION_TYPE_SET_TP_SRC:
+	case RTE_FLOW_ACTION_TYPE_SET_TP_DST:
+	case RTE_FLOW_ACTION_TYPE_SET_TTL:
+	case RTE_FLOW_ACTION_TYPE_DEC_TTL:
+		if (!p->transfer)
+			return simnic_flow_error(p->error, ENOTSUP,
+				RTE_FLOW_ERROR_TYPE_ACTION, action,
+				"%s rewrites headers: transfer rules only",
+				simnic_action_type_name(action->type));
+		return simnic_parse_modify(p, action);
+	case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
+	case RTE_FLOW_ACTION_TYPE_PORT_ID:
+		return simnic_parse_port_action(p, action);
 	case RTE_FLOW_ACTION_TYPE_MARK:
 		return simnic_parse_mark(p, action);
 	case RTE_FLOW_ACTION_TYPE_FLAG:
@@ -1333,6 +1784,13 @@ simnic_parse_actions(struct simnic_parse *p,
 		return simnic_flow_error(p->error, EINVAL,
 			RTE_FLOW_ERROR_TYPE_ACTION_NUM, NULL,
 			"action list is NULL");
+	/* The tags a frame of the rule has, for VLAN rewrites. */
+	if ((p->rule->mask.flags & SIMNIC_KEY_F_HAS_VLAN) &&
+	    (p->rule->key.flags & SIMNIC_KEY_F_HAS_VLAN))
+		p->vlan_tags = (p->rule->mask.flags &
+				SIMNIC_KEY_F_HAS_MORE_VLAN) &&
+			       (p->rule->key.flags &
+				SIMNIC_KEY_F_HAS_MORE_VLAN) ? 2 : 1;
 	for (action = actions; action->type != RTE_FLOW_ACTION_TYPE_END;
 	     action++) {
 		if (action->type == RTE_FLOW_ACTION_TYPE_VOID)
@@ -1341,6 +1799,11 @@ simnic_parse_actions(struct simnic_parse *p,
 		if (ret != 0)
 			return ret;
 	}
+	/* A switch has no host to leave a frame to. */
+	if (p->transfer && !p->seen_fate)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_NUM, NULL,
+			"a transfer rule needs a fate action: REPRESENTED_PORT, PORT_ID or DROP");
 	return 0;
 }
 
@@ -1370,7 +1833,13 @@ simnic_flow_parse(const struct rte_eth_dev *dev,
 		ret = simnic_parse_pattern(&p, pattern);
 	if (ret == 0)
 		ret = simnic_parse_actions(&p, actions);
-	/* What simnic refuses, the NIC would too: the profile comes after. */
+	/*
+	 * What simnic refuses, the NIC would too: the profile comes after.
+	 * Profiles speak of a port's ingress rules; the switch takes every
+	 * transfer rule simnic does.
+	 */
+	if (rule->transfer)
+		return ret;
 	if (ret == 0 && profile->check != NULL)
 		ret = profile->check(dev, attr, pattern, actions, rule, create,
 				     error);
@@ -1379,7 +1848,18 @@ simnic_flow_parse(const struct rte_eth_dev *dev,
 	return ret;
 }
 
-/* Capacity: checked with flow_lock held. */
+/* The table a rule goes into: the switch's, for transfer rules. */
+static struct simnic_flow_table *
+simnic_rule_table(const struct simnic_private *priv,
+		  const struct simnic_rule *rule)
+{
+	return rule->transfer ? simnic_switch_table(priv) : priv->flow_table;
+}
+
+/*
+ * Capacity: checked with flow_lock held.  Transfer rules take room among
+ * the PF's max_rules, as a NIC's rules share its memory.
+ */
 static int
 simnic_flow_check_room(const struct simnic_private *priv,
 		       const struct simnic_rule *rule,
@@ -1395,12 +1875,21 @@ simnic_flow_check_room(const struct simnic_private *priv,
 			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 			"rule table is full: %" PRIu32 " rules installed (devarg max_rules)",
 			priv->caps.max_rules);
-	if (!simnic_flow_table_has_room(priv->flow_table, &rule->mask))
+	if (!simnic_flow_table_has_room(simnic_rule_table(priv, rule),
+					&rule->mask))
 		return simnic_flow_error(error, ENOSPC,
 			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 			"rule needs a new match mask but all %" PRIu32 " mask tables are in use (devarg max_masks)",
 			priv->caps.max_masks);
 	return 0;
+}
+
+static void
+simnic_rule_free(struct simnic_rule *rule)
+{
+	if (rule != NULL)
+		free(rule->mods);
+	free(rule);
 }
 
 /* Handles. */
@@ -1542,15 +2031,29 @@ static void
 simnic_change_begin(struct simnic_private *priv)
 {
 	rte_rwlock_write_lock(&priv->flow_lock);
-	simnic_rxqs_lock(priv);
+	/* The proxy's rules include the switch's, which all its ports use. */
+	if (simnic_switch_is_proxy(priv))
+		simnic_switch_rxqs_lock(priv);
+	else
+		simnic_rxqs_lock(priv);
+}
+
+/* Ends a simnic_change_begin() that changed nothing Rx sees. */
+static void
+simnic_change_unlock(struct simnic_private *priv)
+{
+	if (simnic_switch_is_proxy(priv))
+		simnic_switch_rxqs_unlock(priv);
+	else
+		simnic_rxqs_unlock(priv);
+	rte_rwlock_write_unlock(&priv->flow_lock);
 }
 
 static void
 simnic_change_end(struct simnic_private *priv)
 {
 	priv->flow_gen++;
-	simnic_rxqs_unlock(priv);
-	rte_rwlock_write_unlock(&priv->flow_lock);
+	simnic_change_unlock(priv);
 }
 
 /*
@@ -1594,13 +2097,15 @@ simnic_flow_gen_bump(struct simnic_private *priv)
 static void
 simnic_rule_remove(struct simnic_private *priv, struct simnic_rule *rule)
 {
-	simnic_flow_table_remove(priv->flow_table, rule);
-	if (priv->profile->account != NULL)
+	simnic_flow_table_remove(simnic_rule_table(priv, rule), rule);
+	if (rule->transfer)
+		simnic_switch_n_rules_add(priv, -1);
+	else if (priv->profile->account != NULL)
 		priv->profile->account(priv, rule, -1);
 	simnic_slot_free(priv, rule->handle_index);
 	__atomic_store_n(&priv->n_rules, priv->n_rules - 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&priv->flow_destroys, 1, __ATOMIC_RELAXED);
-	free(rule);
+	simnic_rule_free(rule);
 }
 
 /* Installs a parsed rule, within simnic_change_begin/end. */
@@ -1613,7 +2118,7 @@ simnic_rule_install(struct simnic_private *priv, struct simnic_rule *rule,
 
 	if (simnic_flow_check_room(priv, rule, error) != 0)
 		return NULL;
-	if (priv->profile->admit != NULL &&
+	if (!rule->transfer && priv->profile->admit != NULL &&
 	    priv->profile->admit(priv, rule, error) != 0)
 		return NULL;
 
@@ -1634,7 +2139,7 @@ simnic_rule_install(struct simnic_private *priv, struct simnic_rule *rule,
 	}
 	rule->seq = priv->flow_seq++;
 	simnic_counters_clear(priv, rule->handle_index);
-	ret = simnic_flow_table_insert(priv->flow_table, rule);
+	ret = simnic_flow_table_insert(simnic_rule_table(priv, rule), rule);
 	if (ret != 0) {
 		simnic_slot_free(priv, rule->handle_index);
 		simnic_flow_error(error, -ret, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
@@ -1642,7 +2147,9 @@ simnic_rule_install(struct simnic_private *priv, struct simnic_rule *rule,
 				  strerror(-ret));
 		return NULL;
 	}
-	if (priv->profile->account != NULL)
+	if (rule->transfer)
+		simnic_switch_n_rules_add(priv, 1);
+	else if (priv->profile->account != NULL)
 		priv->profile->account(priv, rule, 1);
 	__atomic_store_n(&priv->n_rules, priv->n_rules + 1, __ATOMIC_RELAXED);
 	return simnic_handle_encode(rule->handle_index,
@@ -1666,11 +2173,12 @@ simnic_flow_validate(struct rte_eth_dev *dev,
 	ret = simnic_flow_parse(dev, attr, pattern, actions, &rule, false,
 				error);
 	/* Real PMDs check the format only: room is a matter for create. */
-	if (ret != 0 || !priv->profile->validate_checks_room)
-		return ret;
-	rte_rwlock_read_lock(&priv->flow_lock);
-	ret = simnic_flow_check_room(priv, &rule, error);
-	rte_rwlock_read_unlock(&priv->flow_lock);
+	if (ret == 0 && priv->profile->validate_checks_room) {
+		rte_rwlock_read_lock(&priv->flow_lock);
+		ret = simnic_flow_check_room(priv, &rule, error);
+		rte_rwlock_read_unlock(&priv->flow_lock);
+	}
+	free(rule.mods);
 	return ret;
 }
 
@@ -1700,7 +2208,7 @@ simnic_flow_create(struct rte_eth_dev *dev,
 	}
 
 	if (flow == NULL) {
-		free(rule);
+		simnic_rule_free(rule);
 		__atomic_fetch_add(&priv->flow_create_failures, 1,
 				   __ATOMIC_RELAXED);
 		return NULL;
@@ -1759,15 +2267,20 @@ simnic_flow_flush_locked(struct simnic_private *priv)
 {
 	uint32_t i;
 
-	/* Clear the table at once rather than rule by rule. */
+	/* Clear the tables at once rather than rule by rule. */
 	simnic_flow_table_clear(priv->flow_table);
+	if (simnic_switch_is_proxy(priv)) {
+		simnic_flow_table_clear(simnic_switch_table(priv));
+		simnic_switch_n_rules_add(priv,
+					  -(int)simnic_switch_n_rules(priv));
+	}
 	for (i = 0; i < priv->n_flow_slots; i++) {
 		struct simnic_rule *rule = priv->flow_slots[i].rule;
 
 		if (rule == NULL)
 			continue;
 		simnic_slot_free(priv, i);
-		free(rule);
+		simnic_rule_free(rule);
 		__atomic_fetch_add(&priv->flow_destroys, 1, __ATOMIC_RELAXED);
 	}
 	/* No rule left: nothing the first rules fixed stays fixed. */
@@ -1796,21 +2309,44 @@ simnic_flow_flush(struct rte_eth_dev *dev,
 	return 0;
 }
 
+/*
+ * A rule's COUNT.  The queues are locked, a transfer rule's by the
+ * switch: no burst is between a hit and its bytes.
+ */
+static void
+simnic_rule_counts(const struct simnic_private *priv,
+		   const struct simnic_rule *rule, uint64_t *hits,
+		   uint64_t *bytes)
+{
+	if (rule->transfer) {
+		*hits = __atomic_load_n(&rule->switch_hits, __ATOMIC_RELAXED);
+		*bytes = __atomic_load_n(&rule->switch_bytes, __ATOMIC_RELAXED);
+	} else {
+		simnic_counters_sum(priv, rule->handle_index, hits, bytes);
+	}
+}
+
 /* The queues are locked: no burst is between a hit and its bytes. */
 static void
 simnic_flow_query_count(struct simnic_private *priv,
-			const struct simnic_rule *rule,
+			struct simnic_rule *rule,
 			struct rte_flow_query_count *count)
 {
 	uint64_t hits, bytes;
 
-	simnic_counters_sum(priv, rule->handle_index, &hits, &bytes);
+	simnic_rule_counts(priv, rule, &hits, &bytes);
 	count->hits = hits;
 	count->bytes = bytes;
 	count->hits_set = 1;
 	count->bytes_set = 1;
-	if (count->reset)
+	if (!count->reset)
+		return;
+	if (rule->transfer) {
+		__atomic_store_n(&rule->switch_hits, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&rule->switch_bytes, 0, __ATOMIC_RELAXED);
+	} else {
 		simnic_counters_clear(priv, rule->handle_index);
+	}
 }
 
 static int
@@ -1836,8 +2372,7 @@ simnic_flow_query(struct rte_eth_dev *dev, struct rte_flow *flow,
 	 * The queues are locked so that no Rx burst is between adding hits
 	 * and adding bytes: the pair read, and a reset, stay consistent.
 	 */
-	rte_rwlock_write_lock(&priv->flow_lock);
-	simnic_rxqs_lock(priv);
+	simnic_change_begin(priv);
 	rule = simnic_handle_decode(priv, flow);
 	if (rule == NULL)
 		ret = simnic_flow_stale_handle(error, flow);
@@ -1847,8 +2382,7 @@ simnic_flow_query(struct rte_eth_dev *dev, struct rte_flow *flow,
 			"the rule has no COUNT action");
 	else
 		simnic_flow_query_count(priv, rule, count);
-	simnic_rxqs_unlock(priv);
-	rte_rwlock_write_unlock(&priv->flow_lock);
+	simnic_change_unlock(priv);
 	return ret;
 }
 
@@ -1877,6 +2411,8 @@ simnic_fate_name(enum simnic_fate fate)
 		return "queue";
 	case SIMNIC_FATE_RSS:
 		return "rss";
+	case SIMNIC_FATE_PORT:
+		return "port";
 	default:
 		return "default";
 	}
@@ -1919,13 +2455,19 @@ simnic_rule_dump(const struct simnic_private *priv, FILE *f, uint32_t index,
 	fprintf(f, "rule %" PRIu32 ": priority %" PRIu32 " seq %" PRIu64
 		" fate %s", index, r->priority, r->seq,
 		simnic_fate_name(r->fate));
+	if (r->fate == SIMNIC_FATE_PORT)
+		fprintf(f, " %" PRIu16, r->out_port);
+	if (r->transfer)
+		fprintf(f, " transfer");
+	if (r->mask.in_port != 0)
+		fprintf(f, " in_port %" PRIu16, r->key.in_port);
 	if (r->has_mark)
 		fprintf(f, " mark %" PRIu32, r->mark_id);
 	if (r->has_flag)
 		fprintf(f, " flag");
 	simnic_rule_dump_integrity(f, r);
 	if (r->has_count) {
-		simnic_counters_sum(priv, index, &hits, &bytes);
+		simnic_rule_counts(priv, r, &hits, &bytes);
 		fprintf(f, " hits %" PRIu64 " bytes %" PRIu64, hits, bytes);
 	}
 	fprintf(f, "\n");
@@ -1940,8 +2482,7 @@ simnic_flow_dev_dump(struct rte_eth_dev *dev, struct rte_flow *flow,
 	uint32_t i;
 	int ret = 0;
 
-	rte_rwlock_write_lock(&priv->flow_lock);
-	simnic_rxqs_lock(priv);
+	simnic_change_begin(priv);
 	if (flow != NULL) {
 		rule = simnic_handle_decode(priv, flow);
 		if (rule == NULL)
@@ -1961,9 +2502,28 @@ simnic_flow_dev_dump(struct rte_eth_dev *dev, struct rte_flow *flow,
 				simnic_rule_dump(priv, file, i,
 						 priv->flow_slots[i].rule);
 	}
-	simnic_rxqs_unlock(priv);
-	rte_rwlock_write_unlock(&priv->flow_lock);
+	simnic_change_unlock(priv);
 	return ret;
+}
+
+static int
+simnic_flow_pick_transfer_proxy(struct rte_eth_dev *dev, uint16_t *proxy,
+				struct rte_flow_error *error)
+{
+	const struct simnic_private *priv = dev->data->dev_private;
+	int ret = simnic_switch_proxy(priv, proxy);
+
+	if (ret == -ENOTSUP)
+		return simnic_flow_error(error, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
+			"port %s is in no switch domain (devarg switch): it has no transfer proxy",
+			priv->name);
+	if (ret != 0)
+		return simnic_flow_error(error, -ret,
+			RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
+			"switch %s has no PF port, its transfer proxy",
+			simnic_switch_name(priv));
+	return 0;
 }
 
 const struct rte_flow_ops simnic_flow_ops = {
@@ -1974,6 +2534,7 @@ const struct rte_flow_ops simnic_flow_ops = {
 	.query = simnic_flow_query,
 	.isolate = simnic_flow_isolate,
 	.dev_dump = simnic_flow_dev_dump,
+	.pick_transfer_proxy = simnic_flow_pick_transfer_proxy,
 };
 
 int

@@ -41,7 +41,7 @@
 /* Word-wise masking needs whole words and no padding bytes in keys. */
 _Static_assert(sizeof(struct simnic_flow_key) % sizeof(uint64_t) == 0,
 	       "flow key size is not a multiple of 8");
-_Static_assert(offsetof(struct simnic_flow_key, pad) + 2 ==
+_Static_assert(offsetof(struct simnic_flow_key, in_port) + 2 ==
 	       sizeof(struct simnic_flow_key), "flow key has padding");
 
 #define SIMNIC_SUBTABLE_MIN_BUCKETS	16
@@ -376,6 +376,7 @@ simnic_flow_key_extract(const struct rte_mbuf *m, struct simnic_flow_key *key)
 	rte_be16_t type;
 
 	memset(key, 0, sizeof(*key));
+	key->in_port = m->port;
 	if (len < RTE_ETHER_HDR_LEN)
 		return;
 	memcpy(&key->eth_dst, p, RTE_ETHER_ADDR_LEN);

@@ -416,8 +416,11 @@ simnic_rx_classify(struct simnic_rxq *rxq, struct rte_mbuf **pkts,
 	bool isolated = __atomic_load_n(&priv->isolated, __ATOMIC_RELAXED);
 	struct simnic_flow_key key;
 	uint16_t i, kept = 0;
+	bool switched;
 
 	simnic_rxq_lock(rxq);
+	/* Stable while the queue is locked; see simnic_switch.c. */
+	switched = simnic_switch_n_rules(priv) > 0;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct simnic_rx_counts counts = { .len = m->pkt_len };
@@ -425,6 +428,9 @@ simnic_rx_classify(struct simnic_rxq *rxq, struct rte_mbuf **pkts,
 		uint32_t action, rss, mark;
 
 		simnic_flow_key_extract(m, &key);
+		/* The switch's transfer rules first; what they take is gone. */
+		if (switched && simnic_switch_rx(rxq, m, &key))
+			continue;
 		action = simnic_rx_decide(rxq, &key, &counts, &rss, &mark,
 					  &fate);
 		if (!simnic_rx_account(rxq, action, m->pkt_len, isolated)) {
@@ -468,7 +474,7 @@ simnic_rx_finish(struct simnic_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
 	 */
 	if (__atomic_load_n(&priv->n_rules, __ATOMIC_RELAXED) == 0 &&
 	    !__atomic_load_n(&priv->isolated, __ATOMIC_RELAXED) &&
-	    !priv->rss_hash_on)
+	    !priv->rss_hash_on && simnic_switch_n_rules(priv) == 0)
 		rxq->flow_misses += n;
 	else
 		n = simnic_rx_classify(rxq, pkts, n);
@@ -800,6 +806,12 @@ simnic_rx_gen_nic(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	uint16_t i, kept = 0;
 	uint32_t gen;
 
+	/*
+	 * Verdicts cached per flow know the port's own rules only: while
+	 * its switch has transfer rules, every frame is classified.
+	 */
+	if (simnic_switch_n_rules(priv) > 0)
+		return simnic_rx_gen_host(queue, pkts, nb_pkts);
 	nb_pkts = RTE_MIN(nb_pkts, SIMNIC_BURST_MAX);
 	if (rxq->gen_flow_step == 0 || nb_pkts == 0)
 		return 0;

@@ -19,6 +19,13 @@
  *                         matched, or PASSTHRU rules only)
  *   flow_steered          frames a QUEUE or RSS rule moved to another Rx
  *                         queue (peer and iface ports)
+ *   switch_rx_forwarded   frames that came in by this port and that a
+ *                         transfer rule sent out of a port of the switch
+ *   switch_rx_dropped     ... that a transfer rule dropped
+ *   switch_tx_packets     frames transfer rules sent out of this port
+ *   switch_tx_bytes       ... their bytes
+ *   switch_tx_errors      ... lost: the port was stopped, or its backend
+ *                         full
  */
 
 #include <stdio.h>
@@ -36,6 +43,11 @@ enum simnic_xstat_id {
 	SIMNIC_XSTAT_FLOW_MISSES,
 	SIMNIC_XSTAT_FLOW_DROPS,
 	SIMNIC_XSTAT_FLOW_STEERED,
+	SIMNIC_XSTAT_SWITCH_RX_FORWARDED,
+	SIMNIC_XSTAT_SWITCH_RX_DROPPED,
+	SIMNIC_XSTAT_SWITCH_TX_PACKETS,
+	SIMNIC_XSTAT_SWITCH_TX_BYTES,
+	SIMNIC_XSTAT_SWITCH_TX_ERRORS,
 	SIMNIC_XSTAT_COUNT
 };
 
@@ -49,6 +61,11 @@ static const char *const simnic_xstat_names[SIMNIC_XSTAT_COUNT] = {
 	[SIMNIC_XSTAT_FLOW_MISSES] = "flow_misses",
 	[SIMNIC_XSTAT_FLOW_DROPS] = "flow_drops",
 	[SIMNIC_XSTAT_FLOW_STEERED] = "flow_steered",
+	[SIMNIC_XSTAT_SWITCH_RX_FORWARDED] = "switch_rx_forwarded",
+	[SIMNIC_XSTAT_SWITCH_RX_DROPPED] = "switch_rx_dropped",
+	[SIMNIC_XSTAT_SWITCH_TX_PACKETS] = "switch_tx_packets",
+	[SIMNIC_XSTAT_SWITCH_TX_BYTES] = "switch_tx_bytes",
+	[SIMNIC_XSTAT_SWITCH_TX_ERRORS] = "switch_tx_errors",
 };
 
 static uint64_t
@@ -72,6 +89,8 @@ simnic_xstats_sum_rxqs(const struct rte_eth_dev *dev, uint64_t *values)
 		values[SIMNIC_XSTAT_FLOW_MISSES] += rxq->flow_misses;
 		values[SIMNIC_XSTAT_FLOW_DROPS] += rxq->flow_drops;
 		values[SIMNIC_XSTAT_FLOW_STEERED] += rxq->steered;
+		values[SIMNIC_XSTAT_SWITCH_RX_FORWARDED] += rxq->switched;
+		values[SIMNIC_XSTAT_SWITCH_RX_DROPPED] += rxq->switch_drops;
 	}
 }
 
@@ -90,6 +109,12 @@ simnic_xstats_collect(struct rte_eth_dev *dev, uint64_t *values)
 	values[SIMNIC_XSTAT_FLOW_DESTROYS] = simnic_load(&priv->flow_destroys);
 	values[SIMNIC_XSTAT_FLOW_CREATE_FAILURES] =
 		simnic_load(&priv->flow_create_failures);
+	values[SIMNIC_XSTAT_SWITCH_TX_PACKETS] =
+		simnic_load(&priv->switch_out_packets);
+	values[SIMNIC_XSTAT_SWITCH_TX_BYTES] =
+		simnic_load(&priv->switch_out_bytes);
+	values[SIMNIC_XSTAT_SWITCH_TX_ERRORS] =
+		simnic_load(&priv->switch_out_errors);
 	simnic_xstats_sum_rxqs(dev, values);
 }
 
@@ -137,6 +162,9 @@ simnic_xstats_reset(struct rte_eth_dev *dev)
 	__atomic_store_n(&priv->flow_creates, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&priv->flow_destroys, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&priv->flow_create_failures, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&priv->switch_out_packets, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&priv->switch_out_bytes, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&priv->switch_out_errors, 0, __ATOMIC_RELAXED);
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct simnic_rxq *rxq = dev->data->rx_queues[i];
 
@@ -146,6 +174,8 @@ simnic_xstats_reset(struct rte_eth_dev *dev)
 		rxq->flow_misses = 0;
 		rxq->flow_drops = 0;
 		rxq->steered = 0;
+		rxq->switched = 0;
+		rxq->switch_drops = 0;
 	}
 	return dev->dev_ops->stats_reset(dev);
 }

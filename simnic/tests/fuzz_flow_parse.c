@@ -14,12 +14,19 @@
  *   C  net_simnic_fc  gen, NIC clock, 16 flows, RSS hash on
  *   P  net_simnic_p*  sink, small limits, one per NIC profile (ixgbe,
  *                     i40e, mlx5): rules only, no traffic
+ *   S  net_simnic_fs  sink, the PF of switch "fz": its transfer proxy
+ *   R  net_simnic_fr  the representor of the switch's VF 0, peer of F
+ *   F  net_simnic_ff  peer of R: sends the input's frames into the switch
  *
  * An input is a list of commands, decoded byte by byte (missing bytes read
  * as zero): create a rule (validate on B and on every P, create on B, C
  * and every P), destroy one,
- * send a frame from A (received on every queue of B; a burst of C too;
- * COUNT queried), toggle isolated mode.  The rule's attributes, items and
+ * send a frame from A and from F (received on every queue of B, and on R,
+ * after the switch's rules, which may rewrite it and forward it to S, R
+ * or F; a burst of C too; COUNT queried), toggle isolated mode.  Rules go
+ * to S too.  Port ids in REPRESENTED_PORT and PORT_ID items and actions
+ * are taken modulo 10, so that they name ports that exist, in the switch
+ * and out of it.  The rule's attributes, items and
  * actions come from the input: item types supported or not, spec, mask
  * and last each present or not; action types supported or not, with
  * configurations.  Every spec, mask, last and conf lives in a heap block
@@ -78,8 +85,17 @@ _Static_assert(sizeof(struct rte_flow_item_icmp6) == 4, "seed layout");
 _Static_assert(sizeof(struct rte_flow_item_vxlan) == 8, "seed layout");
 _Static_assert(sizeof(struct rte_flow_item_integrity) == 16, "seed layout");
 _Static_assert(sizeof(struct rte_flow_action_rss) == 40, "seed layout");
+_Static_assert(sizeof(struct rte_flow_item_ethdev) == 2, "seed layout");
+_Static_assert(sizeof(struct rte_flow_action_ethdev) == 2, "seed layout");
+_Static_assert(sizeof(struct rte_flow_action_set_ipv4) == 4, "seed layout");
+_Static_assert(sizeof(struct rte_flow_action_set_ipv6) == 16, "seed layout");
+_Static_assert(sizeof(struct rte_flow_action_set_tp) == 2, "seed layout");
+_Static_assert(sizeof(struct rte_flow_action_of_push_vlan) == 2,
+	       "seed layout");
+_Static_assert(sizeof(struct rte_flow_action_of_set_vlan_vid) == 2,
+	       "seed layout");
 
-static uint16_t port_a, port_b, port_c;
+static uint16_t port_a, port_b, port_c, port_s, port_r, port_f;
 
 /* The ports that take rules as a real NIC's PMD does: see simnic's README,
  * "Profiles". */
@@ -185,6 +201,8 @@ static const struct type_desc item_types[] = {
 	/* Last, so that the selectors of older corpus inputs still hold. */
 	{ RTE_FLOW_ITEM_TYPE_INTEGRITY,
 	  sizeof(struct rte_flow_item_integrity) },
+	{ RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT,
+	  sizeof(struct rte_flow_item_ethdev) },
 };
 
 static const struct type_desc action_types[] = {
@@ -203,7 +221,54 @@ static const struct type_desc action_types[] = {
 	{ RTE_FLOW_ACTION_TYPE_SET_MAC_SRC,
 	  sizeof(struct rte_flow_action_set_mac) },
 	{ RTE_FLOW_ACTION_TYPE_OF_POP_VLAN, 0 },
+	{ RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT,
+	  sizeof(struct rte_flow_action_ethdev) },
+	{ RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN,
+	  sizeof(struct rte_flow_action_of_push_vlan) },
+	{ RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID,
+	  sizeof(struct rte_flow_action_of_set_vlan_vid) },
+	{ RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP,
+	  sizeof(struct rte_flow_action_of_set_vlan_pcp) },
+	{ RTE_FLOW_ACTION_TYPE_SET_MAC_DST,
+	  sizeof(struct rte_flow_action_set_mac) },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC,
+	  sizeof(struct rte_flow_action_set_ipv4) },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV4_DST,
+	  sizeof(struct rte_flow_action_set_ipv4) },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC,
+	  sizeof(struct rte_flow_action_set_ipv6) },
+	{ RTE_FLOW_ACTION_TYPE_SET_IPV6_DST,
+	  sizeof(struct rte_flow_action_set_ipv6) },
+	{ RTE_FLOW_ACTION_TYPE_SET_TP_SRC,
+	  sizeof(struct rte_flow_action_set_tp) },
+	{ RTE_FLOW_ACTION_TYPE_SET_TP_DST,
+	  sizeof(struct rte_flow_action_set_tp) },
+	{ RTE_FLOW_ACTION_TYPE_SET_TTL,
+	  sizeof(struct rte_flow_action_set_ttl) },
+	{ RTE_FLOW_ACTION_TYPE_DEC_TTL, 0 },
 };
+
+/* Port ids that name ports that exist: A to F have ids 0 to 8. */
+#define PORT_IDS	10
+
+static void
+fix_port_id(int type, void *conf)
+{
+	if (conf == NULL)
+		return;
+	switch (type) {
+	case RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT:
+	case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
+		((struct rte_flow_item_ethdev *)conf)->port_id %= PORT_IDS;
+		break;
+	case RTE_FLOW_ITEM_TYPE_PORT_ID:
+		((struct rte_flow_item_port_id *)conf)->id %= PORT_IDS;
+		break;
+	case RTE_FLOW_ACTION_TYPE_PORT_ID:
+		((struct rte_flow_action_port_id *)conf)->id %= PORT_IDS;
+		break;
+	}
+}
 
 /* A type from the table, or (selector past it) any value: unknown ones. */
 static const struct type_desc *
@@ -229,8 +294,11 @@ rd_item(struct reader *r, struct blocks *b, struct rte_flow_item *item)
 
 	memset(item, 0, sizeof(*item));
 	item->type = (enum rte_flow_item_type)d->type;
-	if (flags & 1)
+	if (flags & 1) {
 		item->spec = rd_block(r, b, d->size);
+		if (d != &any)
+			fix_port_id(d->type, (void *)(uintptr_t)item->spec);
+	}
 	if (flags & 2)
 		item->mask = rd_block(r, b, d->size);
 	if (flags & 4)
@@ -268,10 +336,13 @@ rd_action(struct reader *r, struct blocks *b, struct rte_flow_action *action)
 	action->type = (enum rte_flow_action_type)d->type;
 	if (!(flags & 1))
 		return;
-	if (d->type == RTE_FLOW_ACTION_TYPE_RSS)
+	if (d->type == RTE_FLOW_ACTION_TYPE_RSS) {
 		action->conf = rd_rss(r, b);
-	else
+	} else {
 		action->conf = rd_block(r, b, d->size);
+		if (d != &any)
+			fix_port_id(d->type, (void *)(uintptr_t)action->conf);
+	}
 }
 
 /* Commands. */
@@ -279,6 +350,7 @@ rd_action(struct reader *r, struct blocks *b, struct rte_flow_action *action)
 struct state {
 	struct rte_flow *b[MAX_RULES];
 	struct rte_flow *c[MAX_RULES];
+	struct rte_flow *s[MAX_RULES];
 	struct rte_flow *p[N_PROFILES][MAX_RULES];
 	bool counted[MAX_RULES];
 	unsigned int next;
@@ -298,8 +370,12 @@ destroy_slot(struct state *st, unsigned int i)
 	}
 	if (st->c[i] != NULL)
 		rte_flow_destroy(port_c, st->c[i], &error);
+	if (st->s[i] != NULL &&
+	    rte_flow_destroy(port_s, st->s[i], &error) != 0)
+		abort();	/* a live rule always goes */
 	st->b[i] = NULL;
 	st->c[i] = NULL;
+	st->s[i] = NULL;
 	for (p = 0; p < N_PROFILES; p++) {
 		if (st->p[p][i] != NULL &&
 		    rte_flow_destroy(profile_ports[p], st->p[p][i], &error) != 0)
@@ -379,6 +455,15 @@ cmd_rule(struct reader *r, struct state *st)
 			"created" : error.message);
 	st->c[slot] = rte_flow_create(port_c, pattr, ppattern, pactions,
 				      &error);
+	memset(&error, 0, sizeof(error));
+	if (rte_flow_validate(port_s, pattr, ppattern, pactions, &error) != 0 &&
+	    error.message == NULL)
+		abort();
+	memset(&error, 0, sizeof(error));
+	st->s[slot] = rte_flow_create(port_s, pattr, ppattern, pactions,
+				      &error);
+	if (st->s[slot] == NULL && error.message == NULL)
+		abort();
 	rule_on_profiles(st, slot, pattr, ppattern, pactions);
 	st->counted[slot] = false;
 	for (i = 0; pactions != NULL && i < n_actions; i++)
@@ -417,11 +502,25 @@ query_counts(const struct state *st)
 	}
 }
 
-/* Sends a frame from the input through A to B; receives C's frames too. */
+/* Receives and frees what port's queue 0 holds. */
+static uint16_t
+drain(uint16_t port)
+{
+	struct rte_mbuf *pkts[32];
+	uint16_t n = rte_eth_rx_burst(port, 0, pkts, RTE_DIM(pkts));
+
+	rte_pktmbuf_free_bulk(pkts, n);
+	return n;
+}
+
+/*
+ * Sends a frame from the input through A to B and through F into the
+ * switch; receives C's frames too.
+ */
 static void
 cmd_traffic(struct reader *r, const struct state *st)
 {
-	struct rte_mbuf *m, *pkts[32];
+	struct rte_mbuf *m, *copy, *pkts[32];
 	uint16_t len = rd_u8(r) | (rd_u8(r) & 1) << 8;
 	uint16_t q, n, total = 0;
 	char *data;
@@ -431,6 +530,9 @@ cmd_traffic(struct reader *r, const struct state *st)
 		data = rte_pktmbuf_append(m, len);
 		if (data != NULL)
 			rd_bytes(r, data, len);
+		copy = rte_pktmbuf_copy(m, pool, 0, UINT32_MAX);
+		if (copy != NULL && rte_eth_tx_burst(port_f, 0, &copy, 1) != 1)
+			rte_pktmbuf_free(copy);
 		if (rte_eth_tx_burst(port_a, 0, &m, 1) != 1)
 			rte_pktmbuf_free(m);
 	}
@@ -446,8 +548,13 @@ cmd_traffic(struct reader *r, const struct state *st)
 	}
 	if (verbose && len > 0 && total == 0)
 		fprintf(stderr, "frame of %u bytes: dropped\n", len);
-	n = rte_eth_rx_burst(port_c, 0, pkts, RTE_DIM(pkts));
-	rte_pktmbuf_free_bulk(pkts, n);
+	drain(port_c);
+	/* R's transfer rules run as it receives; F gets what they send it. */
+	n = drain(port_r);
+	n += drain(port_f);
+	if (verbose && len > 0)
+		fprintf(stderr, "frame of %u bytes: %u from the switch\n", len,
+			n);
 	query_counts(st);
 }
 
@@ -494,6 +601,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rte_flow_isolate(port_b, 0, &error);
 	rte_flow_flush(port_b, &error);
 	rte_flow_flush(port_c, &error);
+	rte_flow_flush(port_s, &error);
 	for (i = 0; i < N_PROFILES; i++)
 		rte_flow_flush(profile_ports[i], &error);
 	memset(&st, 0, sizeof(st));
@@ -596,6 +704,11 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 			 profiles[i]);
 		profile_ports[i] = start_port(name, args, 1, false);
 	}
+	port_s = start_port("net_simnic_fs", "switch=fz,sink=1,max_rules=6",
+			    1, false);
+	port_r = start_port("net_simnic_fr",
+			    "switch=fz,vf=0,peer=net_simnic_ff", 1, false);
+	port_f = start_port("net_simnic_ff", "peer=net_simnic_fr", 1, false);
 	rte_memseg_list_walk(register_root, NULL);
 	return 0;
 }

@@ -18,11 +18,18 @@ import sys
 
 # Selectors: indexes into item_types[] and action_types[] of the target.
 ITEM = dict(END=0, VOID=1, ETH=2, VLAN=3, IPV4=4, IPV6=5, TCP=6, UDP=7,
-            SCTP=8, ICMP=9, ICMP6=10, VXLAN=11, INTEGRITY=19)
+            SCTP=8, ICMP=9, ICMP6=10, VXLAN=11, PORT_ID=17, INTEGRITY=19,
+            REPRESENTED_PORT=20)
 ITEM_SIZE = dict(END=0, VOID=0, ETH=20, VLAN=8, IPV4=20, IPV6=44, TCP=20,
-                 UDP=8, SCTP=12, ICMP=8, ICMP6=4, VXLAN=8, INTEGRITY=16)
+                 UDP=8, SCTP=12, ICMP=8, ICMP6=4, VXLAN=8, PORT_ID=4,
+                 INTEGRITY=16, REPRESENTED_PORT=2)
 ACTION = dict(END=0, VOID=1, MARK=2, FLAG=3, COUNT=4, QUEUE=5, RSS=6,
-              DROP=7, PASSTHRU=8, JUMP=9)
+              DROP=7, PASSTHRU=8, JUMP=9, PORT_ID=10, SET_MAC_SRC=11,
+              OF_POP_VLAN=12, REPRESENTED_PORT=13, OF_PUSH_VLAN=14,
+              OF_SET_VLAN_VID=15, OF_SET_VLAN_PCP=16, SET_MAC_DST=17,
+              SET_IPV4_SRC=18, SET_IPV4_DST=19, SET_IPV6_SRC=20,
+              SET_IPV6_DST=21, SET_TP_SRC=22, SET_TP_DST=23, SET_TTL=24,
+              DEC_TTL=25)
 
 CMD_RULE, CMD_DESTROY, CMD_TRAFFIC, CMD_ISOLATE = 0, 2, 3, 4
 ATTR_INGRESS, ATTR_EGRESS, ATTR_TRANSFER = 1, 2, 4
@@ -152,7 +159,36 @@ def tcp(sport=1000, dport=80):
                                              1000, 0, 0)
 
 
+# Ports of fuzz_flow_parse: S, the switch's PF, and R, its VF 0's
+# representor, which F's frames come into the switch by.
+PORT_S, PORT_R, PORT_F = 6, 7, 8
+
+
+def represented_port(port):
+    return struct.pack('<H', port)
+
+
 SEEDS = {
+    'transfer_rewrite_udp4': (
+        rule([item('REPRESENTED_PORT', represented_port(PORT_R)),
+              item('ETH'), item('IPV4'), item('UDP')],
+             [action('SET_IPV4_DST', ip4(10, 9, 9, 9)),
+              action('SET_TP_DST', struct.pack('>H', 53)),
+              action('DEC_TTL'), action('COUNT'),
+              action('REPRESENTED_PORT', represented_port(PORT_F))],
+             flags=ATTR_TRANSFER) +
+        traffic(frame4(UDP, udp(dport=53)))),
+    'transfer_vlan_tcp6': (
+        rule([item('REPRESENTED_PORT', represented_port(PORT_R)),
+              item('ETH'), item('VLAN'), item('IPV6'), item('TCP')],
+             [action('OF_POP_VLAN'),
+              action('SET_IPV6_SRC', ip6(7)),
+              action('OF_PUSH_VLAN', struct.pack('>H', 0x88a8)),
+              action('OF_SET_VLAN_VID', struct.pack('>H', 7)),
+              action('REPRESENTED_PORT', represented_port(PORT_S))],
+             flags=ATTR_TRANSFER) +
+        rule([item('ETH')], [action('DROP')], flags=ATTR_TRANSFER) +
+        traffic(eth(0x8100, vlan=5)[:-2] + frame6(TCP, tcp())[12:])),
     'mark_count_udp4': (
         rule([item('ETH'),
               item('IPV4', ipv4_hdr(src=ip4(10, 0, 0, 1)),

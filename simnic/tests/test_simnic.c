@@ -3639,6 +3639,8 @@ test_xstats_names(void **state __rte_unused)
 		"rules_installed", "flow_masks", "flow_creates",
 		"flow_destroys", "flow_create_failures", "flow_hits",
 		"flow_misses", "flow_drops", "flow_steered", "rx_good_packets",
+		"switch_rx_forwarded", "switch_rx_dropped", "switch_tx_packets",
+		"switch_tx_bytes", "switch_tx_errors",
 	};
 	struct rte_eth_xstat_name *all;
 	unsigned int i;
@@ -3660,6 +3662,699 @@ test_xstats_names(void **state __rte_unused)
 	free(all);
 	assert_int_equal(rte_eth_xstats_reset(port_b), 0);
 	assert_int_equal(xstat(port_b, "flow_creates"), 0);
+}
+
+/* Switch domains: transfer rules on the PF forward between its ports. */
+
+#define SW_PF		"net_simnic_swpf"
+#define SW_WIRE		"net_simnic_swwire"
+#define SW_VF0		"net_simnic_swvf0"
+#define SW_VM0		"net_simnic_swvm0"
+#define SW_VF1		"net_simnic_swvf1"
+
+/*
+ * The switch "sw0": its PF, whose far end is the wire port, and the
+ * representors of VF 0 (far end: the vm0 port) and VF 1 (a sink).
+ */
+struct sw_ports {
+	uint16_t pf, wire, vf0, vm0, vf1;
+};
+
+static struct sw_ports
+sw_up(void)
+{
+	struct sw_ports s;
+
+	s.pf = port_up(SW_PF, "switch=sw0,peer=" SW_WIRE, 1, 1);
+	s.wire = port_up(SW_WIRE, "peer=" SW_PF, 1, 1);
+	s.vf0 = port_up(SW_VF0, "switch=sw0,vf=0,peer=" SW_VM0, 1, 1);
+	s.vm0 = port_up(SW_VM0, "peer=" SW_VF0, 1, 1);
+	s.vf1 = port_up(SW_VF1, "switch=sw0,vf=1,sink=1", 1, 1);
+	return s;
+}
+
+static void
+sw_down(void)
+{
+	assert_int_equal(rte_vdev_uninit(SW_VF1), 0);
+	assert_int_equal(rte_vdev_uninit(SW_VM0), 0);
+	assert_int_equal(rte_vdev_uninit(SW_VF0), 0);
+	assert_int_equal(rte_vdev_uninit(SW_WIRE), 0);
+	assert_int_equal(rte_vdev_uninit(SW_PF), 0);
+}
+
+static struct rte_flow *
+transfer_rule(uint16_t port, const struct rte_flow_item pattern[],
+	      const struct rte_flow_action actions[])
+{
+	struct rte_flow_attr attr = { .transfer = 1 };
+	struct rte_flow_error error = { .message = NULL };
+	struct rte_flow *flow;
+
+	flow = rte_flow_create(port, &attr, pattern, actions, &error);
+	if (flow == NULL)
+		fail_msg("transfer rule refused: %s (%s)",
+			 error.message ? error.message : "(no message)",
+			 rte_strerror(rte_errno));
+	return flow;
+}
+
+/* Sends f's bytes out of 'from'; returns how many frames 'to' gets. */
+static uint16_t
+sw_send(uint16_t from, uint16_t to, const uint8_t *frame, size_t len,
+	struct rte_mbuf **rx, uint16_t n_rx)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+	assert_non_null(m);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), frame, len);
+	assert_int_equal(rte_eth_tx_burst(from, 0, &m, 1), 1);
+	return rte_eth_rx_burst(to, 0, rx, n_rx);
+}
+
+/* The frame 'from' sends reaches 'to' whole, and nothing else does. */
+static void
+sw_expect_frame(uint16_t from, uint16_t via, uint16_t to,
+		const struct pkt *p)
+{
+	struct rte_mbuf *rx[4];
+	uint8_t frame[256];
+	size_t len = pkt_write(p, frame);
+
+	/* The switch takes it at 'via': that port's host gets nothing. */
+	assert_int_equal(sw_send(from, via, frame, len, rx, 4), 0);
+	assert_int_equal(rte_eth_rx_burst(to, 0, rx, 4), 1);
+	assert_int_equal(rx[0]->pkt_len, len);
+	assert_memory_equal(rte_pktmbuf_mtod(rx[0], uint8_t *), frame, len);
+	rte_pktmbuf_free(rx[0]);
+}
+
+/* The frame 'from' sends reaches the host at 'via', untouched. */
+static void
+sw_expect_host(uint16_t from, uint16_t via, const struct pkt *p)
+{
+	struct rte_mbuf *rx[4];
+	uint8_t frame[256];
+	size_t len = pkt_write(p, frame);
+
+	assert_int_equal(sw_send(from, via, frame, len, rx, 4), 1);
+	assert_memory_equal(rte_pktmbuf_mtod(rx[0], uint8_t *), frame, len);
+	rte_pktmbuf_free(rx[0]);
+}
+
+static void
+test_switch_info_and_proxy(void **state __rte_unused)
+{
+	struct sw_ports s = sw_up();
+	struct rte_eth_dev_info pf, vf0, vf1, other;
+	struct rte_flow_error error;
+	uint16_t proxy = UINT16_MAX;
+
+	assert_int_equal(rte_eth_dev_info_get(s.pf, &pf), 0);
+	assert_int_equal(rte_eth_dev_info_get(s.vf0, &vf0), 0);
+	assert_int_equal(rte_eth_dev_info_get(s.vf1, &vf1), 0);
+	assert_int_equal(rte_eth_dev_info_get(s.wire, &other), 0);
+	assert_string_equal(pf.switch_info.name, "sw0");
+	assert_string_equal(vf1.switch_info.name, "sw0");
+	assert_int_not_equal(pf.switch_info.domain_id,
+			     RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID);
+	assert_int_equal(vf0.switch_info.domain_id, pf.switch_info.domain_id);
+	assert_int_equal(vf1.switch_info.domain_id, pf.switch_info.domain_id);
+	assert_int_equal(other.switch_info.domain_id,
+			 RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID);
+	assert_int_equal(pf.switch_info.port_id, 0);
+	assert_int_equal(vf0.switch_info.port_id, 1);
+	assert_int_equal(vf1.switch_info.port_id, 2);
+	/* Representors say so. */
+	assert_false(*pf.dev_flags & RTE_ETH_DEV_REPRESENTOR);
+	assert_true(*vf1.dev_flags & RTE_ETH_DEV_REPRESENTOR);
+
+	/* The PF takes the transfer rules of every port of the switch. */
+	assert_int_equal(rte_flow_pick_transfer_proxy(s.vf0, &proxy, &error),
+			 0);
+	assert_int_equal(proxy, s.pf);
+	assert_int_equal(rte_flow_pick_transfer_proxy(s.pf, &proxy, &error),
+			 0);
+	assert_int_equal(proxy, s.pf);
+	assert_int_equal(rte_flow_pick_transfer_proxy(s.wire, &proxy, &error),
+			 -ENOTSUP);
+	assert_non_null(strstr(error.message, "no switch domain"));
+	sw_down();
+}
+
+static void
+test_switch_forward_count_drop(void **state __rte_unused)
+{
+	struct sw_ports s = sw_up();
+	struct rte_flow_item_ethdev from_vf0 = { .port_id = s.vf0 };
+	struct rte_flow_item_ipv4 ip = {
+		.hdr.dst_addr = RTE_BE32(RTE_IPV4(10, 0, 0, 2)) };
+	struct rte_flow_item_ipv4 ip_dst_mask = {
+		.hdr.dst_addr = RTE_BE32(UINT32_MAX) };
+	const struct rte_flow_item pattern[] = {
+		ITEM(REPRESENTED_PORT, &from_vf0, NULL),
+		ITEM(ETH, NULL, NULL),
+		ITEM(IPV4, &ip, &ip_dst_mask),
+		ITEM_END,
+	};
+	struct rte_flow_action_ethdev to_pf = { .port_id = s.pf };
+	const struct rte_flow_action actions[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, .conf = &to_pf },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	const struct rte_flow_action drop[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_DROP },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	struct pkt p = udp4(), other = udp4();
+	struct rte_flow *flow, *dropper;
+	struct rte_flow_query_count count;
+	struct rte_mbuf *rx[4];
+	struct rte_flow_error error;
+	uint8_t frame[256];
+	size_t len = pkt_write(&p, frame);
+
+	flow = transfer_rule(s.pf, pattern, actions);
+	expect_in_dump(s.pf, flow, "fate port");
+	expect_in_dump(s.pf, flow, " transfer in_port");
+
+	/* From VF 0 to the wire: the representor's host sees none. */
+	sw_expect_frame(s.vm0, s.vf0, s.wire, &p);
+	sw_expect_frame(s.vm0, s.vf0, s.wire, &p);
+	assert_int_equal(rule_hits(s.pf, flow), 2);
+	memset(&count, 0, sizeof(count));
+	count.reset = 1;
+	assert_int_equal(rte_flow_query(s.pf, flow, actions + 1, &count,
+					&error), 0);
+	assert_int_equal(count.bytes, 2 * len);
+	assert_int_equal(rule_hits(s.pf, flow), 0);
+	assert_int_equal(xstat(s.vf0, "switch_rx_forwarded"), 2);
+	assert_int_equal(xstat(s.vf0, "rx_good_packets"), 0);
+	assert_int_equal(xstat(s.pf, "switch_tx_packets"), 2);
+	assert_int_equal(xstat(s.pf, "switch_tx_bytes"), 2 * len);
+	assert_int_equal(xstat(s.pf, "rules_installed"), 1);
+
+	/* What the rule does not match goes to the host as before. */
+	other.ip4_dst = RTE_IPV4(10, 0, 0, 3);
+	sw_expect_host(s.vm0, s.vf0, &other);
+	/* The same frame from the wire came in by another port. */
+	sw_expect_host(s.wire, s.pf, &p);
+
+	/* A rule of any port, in front: frames are dropped, counted. */
+	dropper = transfer_rule(s.pf, pattern + 1, drop);
+	assert_int_equal(sw_send(s.wire, s.pf, frame, len, rx, 4), 0);
+	assert_int_equal(sw_send(s.vm0, s.vf0, frame, len, rx, 4), 0);
+	assert_int_equal(rule_hits(s.pf, dropper) + rule_hits(s.pf, flow), 2);
+	assert_int_equal(xstat(s.pf, "switch_rx_dropped") +
+			 xstat(s.vf0, "switch_rx_dropped") +
+			 xstat(s.vf0, "switch_rx_forwarded"), 4);
+	assert_int_equal(rte_flow_destroy(s.pf, dropper, &error), 0);
+
+	/* A stopped port's link is down: what goes to it is lost. */
+	assert_int_equal(rte_eth_dev_stop(s.wire), 0);
+	assert_int_equal(sw_send(s.vm0, s.vf0, frame, len, rx, 4), 0);
+	assert_int_equal(xstat(s.pf, "switch_tx_errors"), 1);
+	port_start(s.wire, 1, 1);
+	sw_expect_frame(s.vm0, s.vf0, s.wire, &p);
+
+	/* Destroyed: the representor's host gets the frames again. */
+	assert_int_equal(rte_flow_destroy(s.pf, flow, &error), 0);
+	sw_expect_host(s.vm0, s.vf0, &p);
+	assert_int_equal(xstat(s.pf, "rules_installed"), 0);
+
+	/* The PF's stop takes the switch's rules, as its own. */
+	flow = transfer_rule(s.pf, pattern, actions);
+	assert_int_equal(rte_eth_dev_stop(s.pf), 0);
+	sw_expect_host(s.vm0, s.vf0, &p);
+	assert_int_equal(rte_flow_destroy(s.pf, flow, &error), -ENOENT);
+	sw_down();
+}
+
+/* A gen port's frames that the switch forwards never reach its host. */
+static void
+test_switch_gen(void **state __rte_unused)
+{
+	uint16_t pf = port_up(SW_PF, "switch=sw1,sink=1", 1, 1);
+	uint16_t vf = port_up(SW_VF0, "switch=sw1,vf=3,gen=flows:4", 1, 1);
+	struct rte_flow_action_port_id to_pf = { .id = pf };
+	const struct rte_flow_action actions[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_PORT_ID, .conf = &to_pf },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	struct rte_flow_item_port_id from_vf = { .id = vf };
+	const struct rte_flow_item pattern[] = {
+		ITEM(PORT_ID, &from_vf, NULL),
+		ITEM_END,
+	};
+	struct rte_mbuf *rx[32];
+	struct rte_flow *flow;
+	uint16_t n;
+
+	n = rte_eth_rx_burst(vf, 0, rx, 32);
+	assert_int_equal(n, 32);
+	rte_pktmbuf_free_bulk(rx, n);
+	flow = transfer_rule(pf, pattern, actions);
+	assert_int_equal(rte_eth_rx_burst(vf, 0, rx, 32), 0);
+	assert_int_equal(rule_hits(pf, flow), 32);
+	assert_int_equal(xstat(pf, "switch_tx_packets"), 32);
+	assert_int_equal(xstat(vf, "switch_rx_forwarded"), 32);
+	assert_int_equal(rte_vdev_uninit(SW_VF0), 0);
+	assert_int_equal(rte_vdev_uninit(SW_PF), 0);
+}
+
+static void
+test_switch_errors(void **state __rte_unused)
+{
+	struct sw_ports s = sw_up();
+	struct rte_flow_attr transfer = { .transfer = 1 };
+	struct rte_flow_attr ingress = { .ingress = 1 };
+	struct rte_flow_attr both = { .transfer = 1, .ingress = 1 };
+	struct rte_flow_item_ethdev from_vf0 = { .port_id = s.vf0 };
+	struct rte_flow_item_ethdev from_wire = { .port_id = s.wire };
+	struct rte_flow_item_ethdev half = { .port_id = 0xff };
+	const struct rte_flow_item port_item[] = {
+		ITEM(REPRESENTED_PORT, &from_vf0, NULL), ITEM_END };
+	const struct rte_flow_item two_ports[] = {
+		ITEM(REPRESENTED_PORT, &from_vf0, NULL),
+		ITEM(REPRESENTED_PORT, &from_vf0, NULL), ITEM_END };
+	const struct rte_flow_item foreign[] = {
+		ITEM(REPRESENTED_PORT, &from_wire, NULL), ITEM_END };
+	const struct rte_flow_item partial[] = {
+		ITEM(REPRESENTED_PORT, &from_vf0, &half), ITEM_END };
+	struct rte_flow_action_ethdev to_pf = { .port_id = s.pf };
+	struct rte_flow_action_ethdev to_wire = { .port_id = s.wire };
+	struct rte_flow_action_port_id original = { .original = 1 };
+	const struct rte_flow_action fwd[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, .conf = &to_pf },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action fwd_foreign[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT,
+		  .conf = &to_wire },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action fwd_original[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_PORT_ID, .conf = &original },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action fwd_no_conf[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action count_only[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action mark_fwd[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, .conf = &to_pf },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+	const struct rte_flow_action fwd_drop[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, .conf = &to_pf },
+		{ .type = RTE_FLOW_ACTION_TYPE_DROP },
+		{ .type = RTE_FLOW_ACTION_TYPE_END } };
+
+	/* Transfer rules: on the switch's proxy, and only there. */
+	expect_refusal_attr(s.wire, &transfer, pattern_any, fwd, ENOTSUP,
+			    RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER, ANY_CAUSE);
+	expect_refusal_attr(s.vf0, &transfer, pattern_any, fwd, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER, ANY_CAUSE);
+	expect_refusal_attr(s.pf, &both, pattern_any, fwd, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ATTR, ANY_CAUSE);
+	/* Port items and actions belong to transfer rules. */
+	expect_refusal_attr(s.pf, &ingress, port_item, actions_mark1, ENOTSUP,
+			    RTE_FLOW_ERROR_TYPE_ITEM, &port_item[0]);
+	expect_refusal_attr(s.pf, &ingress, pattern_any, fwd, ENOTSUP,
+			    RTE_FLOW_ERROR_TYPE_ACTION, &fwd[0]);
+	/* Ports of the switch only, named whole, once. */
+	expect_refusal_attr(s.pf, &transfer, foreign, fwd, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ITEM_SPEC, &foreign[0]);
+	expect_refusal_attr(s.pf, &transfer, pattern_any, fwd_foreign, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION_CONF, &fwd_foreign[0]);
+	expect_refusal_attr(s.pf, &transfer, partial, fwd, ENOTSUP,
+			    RTE_FLOW_ERROR_TYPE_ITEM_MASK, &partial[0]);
+	expect_refusal_attr(s.pf, &transfer, two_ports, fwd, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ITEM, &two_ports[1]);
+	expect_refusal_attr(s.pf, &transfer, pattern_any, fwd_original,
+			    ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION_CONF,
+			    &fwd_original[0]);
+	expect_refusal_attr(s.pf, &transfer, pattern_any, fwd_no_conf, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION_CONF, &fwd_no_conf[0]);
+	/* A fate, one, and none of the host's actions. */
+	expect_refusal_attr(s.pf, &transfer, pattern_any, count_only, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION_NUM, NULL);
+	expect_refusal_attr(s.pf, &transfer, pattern_any, mark_fwd, ENOTSUP,
+			    RTE_FLOW_ERROR_TYPE_ACTION, &mark_fwd[0]);
+	expect_refusal_attr(s.pf, &transfer, pattern_any, fwd_drop, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION, &fwd_drop[1]);
+	assert_int_equal(xstat(s.pf, "rules_installed"), 0);
+	sw_down();
+}
+
+static void
+test_switch_devargs(void **state __rte_unused)
+{
+	static const char *const bad[] = {
+		"vf=1", "switch=", "switch=a b", "switch=a/b",
+		"switch=0123456789012345678901234567890123",
+		"switch=sw2,vf=4096", "switch=sw2,vf=-1", "switch=sw2,vf=x",
+		"actions_off=", "actions_off=set_ipv4", "actions_off=drop/",
+		"actions_off=count", "actions_off=drop//dec_ttl",
+		/* The switch has a PF and a VF 0 already. */
+		"switch=sw2", "switch=sw2,vf=0",
+	};
+	uint16_t pf, vf, proxy;
+	struct rte_flow_error error;
+	unsigned int i;
+
+	/* A representor may come before its PF. */
+	vf = port_create(SW_VF0, "switch=sw2,vf=0");
+	assert_int_equal(rte_flow_pick_transfer_proxy(vf, &proxy, &error),
+			 -ENODEV);
+	pf = port_create(SW_PF, "switch=sw2");
+	assert_int_equal(rte_flow_pick_transfer_proxy(vf, &proxy, &error), 0);
+	assert_int_equal(proxy, pf);
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		if (rte_vdev_init("net_simnic_bad", bad[i]) == 0) {
+			rte_vdev_uninit("net_simnic_bad");
+			fail_msg("devargs '%s' were accepted", bad[i]);
+		}
+	}
+	/* The PF gone, the switch has no proxy; it may come back. */
+	assert_int_equal(rte_vdev_uninit(SW_PF), 0);
+	assert_int_equal(rte_flow_pick_transfer_proxy(vf, &proxy, &error),
+			 -ENODEV);
+	pf = port_create(SW_PF, "switch=sw2");
+	assert_int_equal(rte_flow_pick_transfer_proxy(vf, &proxy, &error), 0);
+	assert_int_equal(proxy, pf);
+	assert_int_equal(rte_vdev_uninit(SW_PF), 0);
+	assert_int_equal(rte_vdev_uninit(SW_VF0), 0);
+}
+
+/* Header rewrites of transfer rules. */
+
+/*
+ * p's frame with its L4 checksum (TCP, UDP; UDP over IPv4 only if
+ * udp_csum) as a sender would compute it; returns the frame's length.
+ */
+static size_t
+pkt_write_csum(const struct pkt *p, uint8_t *b, bool udp_csum)
+{
+	size_t len = pkt_write(p, b);
+	size_t l3 = 14 + (p->vlan >= 0 ? 4 : 0) + (p->vlan2 >= 0 ? 4 : 0);
+	size_t csum_at = p->proto == IPPROTO_TCP ? 16 : 6;
+	uint16_t csum;
+
+	if ((p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP) ||
+	    (p->proto == IPPROTO_UDP && p->ipv == 4 && !udp_csum))
+		return len;
+	if (p->ipv == 4)
+		csum = rte_ipv4_udptcp_cksum((void *)(b + l3), b + l3 + 20);
+	else
+		csum = rte_ipv6_udptcp_cksum((void *)(b + l3), b + l3 + 40);
+	memcpy(b + l3 + (p->ipv == 4 ? 20 : 40) + csum_at, &csum, 2);
+	return len;
+}
+
+#define SIMNIC_TEST_MAX_ACTIONS	16
+#define ACT(t, c) { .type = RTE_FLOW_ACTION_TYPE_ ## t, .conf = (c) }
+#define ACT_END { .type = RTE_FLOW_ACTION_TYPE_END }
+
+/* The pattern for 'p' coming in by 'port': its layers, any values. */
+static void
+sw_pattern_of(const struct pkt *p, const struct rte_flow_item_ethdev *port,
+	      struct rte_flow_item pattern[6])
+{
+	struct rte_flow_item *item = pattern;
+
+	memset(pattern, 0, 6 * sizeof(pattern[0]));
+	*item++ = (struct rte_flow_item)ITEM(REPRESENTED_PORT, port, NULL);
+	*item++ = (struct rte_flow_item)ITEM(ETH, NULL, NULL);
+	if (p->vlan >= 0)
+		*item++ = (struct rte_flow_item)ITEM(VLAN, NULL, NULL);
+	if (p->ipv != 0) {
+		item->type = p->ipv == 4 ? RTE_FLOW_ITEM_TYPE_IPV4 :
+					   RTE_FLOW_ITEM_TYPE_IPV6;
+		item++;
+		item->type = p->proto == IPPROTO_TCP ? RTE_FLOW_ITEM_TYPE_TCP :
+						      RTE_FLOW_ITEM_TYPE_UDP;
+		item++;
+	}
+	item->type = RTE_FLOW_ITEM_TYPE_END;
+}
+
+/*
+ * A rule with 'mods' forwards 'in' from VF 0 to the wire, which gets
+ * exactly 'out' (both with checksums as pkt_write_csum writes them,
+ * 'wrong' added to the input's L4 checksum and expected in the output's).
+ */
+static void
+sw_expect_rewrite(const struct sw_ports *s, const struct pkt *in,
+		  const struct pkt *out, const struct rte_flow_action *mods,
+		  bool udp_csum, uint16_t wrong)
+{
+	struct rte_flow_item_ethdev from_vf0 = { .port_id = s->vf0 };
+	struct rte_flow_action_ethdev to_pf = { .port_id = s->pf };
+	struct rte_flow_action actions[SIMNIC_TEST_MAX_ACTIONS];
+	struct rte_flow_item pattern[6];
+	uint8_t frame_in[256] = { 0 }, frame_out[256] = { 0 };
+	size_t len_in = pkt_write_csum(in, frame_in, udp_csum);
+	size_t len_out = pkt_write_csum(out, frame_out, udp_csum);
+	size_t l4_csum = 14 + (in->vlan >= 0 ? 4 : 0) +
+			 (in->ipv == 4 ? 20 : 40) + 16;
+	struct rte_mbuf *rx[4];
+	struct rte_flow_error error;
+	struct rte_flow *flow;
+	unsigned int n = 0;
+
+	while (mods[n].type != RTE_FLOW_ACTION_TYPE_END)
+		n++;
+	assert_true(n + 2 <= SIMNIC_TEST_MAX_ACTIONS);
+	memcpy(actions, mods, n * sizeof(actions[0]));
+	actions[n] = (struct rte_flow_action)ACT(REPRESENTED_PORT, &to_pf);
+	actions[n + 1] = (struct rte_flow_action)ACT_END;
+	if (wrong != 0) {
+		/* TCP only, checksums away from the ends of the range. */
+		assert_int_equal(in->proto, IPPROTO_TCP);
+		put16(frame_in + l4_csum, (uint16_t)(((frame_in[l4_csum] << 8) |
+				frame_in[l4_csum + 1]) + wrong));
+		put16(frame_out + l4_csum,
+		      (uint16_t)(((frame_out[l4_csum] << 8) |
+				 frame_out[l4_csum + 1]) + wrong));
+	}
+	sw_pattern_of(in, &from_vf0, pattern);
+	flow = transfer_rule(s->pf, pattern, actions);
+	assert_int_equal(sw_send(s->vm0, s->vf0, frame_in, len_in, rx, 4), 0);
+	assert_int_equal(rte_eth_rx_burst(s->wire, 0, rx, 4), 1);
+	assert_int_equal(rx[0]->pkt_len, len_out);
+	assert_memory_equal(rte_pktmbuf_mtod(rx[0], uint8_t *), frame_out,
+			    len_out);
+	rte_pktmbuf_free(rx[0]);
+	assert_int_equal(rte_flow_destroy(s->pf, flow, &error), 0);
+}
+
+static void
+test_switch_rewrite_eth_vlan(void **state __rte_unused)
+{
+	struct sw_ports s = sw_up();
+	struct rte_flow_action_set_mac mac_src = {
+		.mac_addr = { 2, 0, 0, 0, 0, 0x11 } };
+	struct rte_flow_action_set_mac mac_dst = {
+		.mac_addr = { 2, 0, 0, 0, 0, 0x22 } };
+	struct rte_flow_action_of_push_vlan push = {
+		.ethertype = RTE_BE16(RTE_ETHER_TYPE_VLAN) };
+	struct rte_flow_action_of_set_vlan_vid vid = {
+		.vlan_vid = RTE_BE16(5) };
+	struct rte_flow_action_of_set_vlan_pcp pcp = { .vlan_pcp = 3 };
+	const struct rte_flow_action set_macs[] = {
+		ACT(SET_MAC_SRC, &mac_src), ACT(SET_MAC_DST, &mac_dst),
+		ACT_END };
+	const struct rte_flow_action push_tag[] = {
+		ACT(OF_PUSH_VLAN, &push), ACT(OF_SET_VLAN_VID, &vid),
+		ACT(OF_SET_VLAN_PCP, &pcp), ACT_END };
+	const struct rte_flow_action pop_tag[] = {
+		ACT(OF_POP_VLAN, NULL), ACT_END };
+	const struct rte_flow_action retag[] = {
+		ACT(OF_SET_VLAN_VID, &vid), ACT_END };
+	struct pkt in = with_proto(udp4(), 4, IPPROTO_TCP), out = in;
+
+	memcpy(&out.src, mac_src.mac_addr, 6);
+	memcpy(&out.dst, mac_dst.mac_addr, 6);
+	sw_expect_rewrite(&s, &in, &out, set_macs, true, 0);
+
+	out = in;
+	out.vlan = 3 << 13 | 5;
+	sw_expect_rewrite(&s, &in, &out, push_tag, true, 0);
+	/* A pushed tag takes the outer tag's TCI, then changes it. */
+	in.vlan = 7 << 13 | 100;
+	out = in;
+	out.vlan2 = in.vlan;
+	out.vlan = 3 << 13 | 5;
+	sw_expect_rewrite(&s, &in, &out, push_tag, true, 0);
+
+	out = in;
+	out.vlan = -1;
+	sw_expect_rewrite(&s, &in, &out, pop_tag, true, 0);
+	out = in;
+	out.vlan = 7 << 13 | 5;
+	sw_expect_rewrite(&s, &in, &out, retag, true, 0);
+	sw_down();
+}
+
+static void
+test_switch_rewrite_ip_tp(void **state __rte_unused)
+{
+	struct sw_ports s = sw_up();
+	struct rte_flow_action_set_ipv4 ip4_src = {
+		.ipv4_addr = RTE_BE32(RTE_IPV4(100, 64, 7, 1)) };
+	struct rte_flow_action_set_ipv4 ip4_dst = {
+		.ipv4_addr = RTE_BE32(RTE_IPV4(10, 16, 0, 9)) };
+	struct rte_flow_action_set_ipv6 ip6_src = {
+		.ipv6_addr = { 0x20, 0x01, 0xd, 0xb8, [15] = 0x77 } };
+	struct rte_flow_action_set_ipv6 ip6_dst = {
+		.ipv6_addr = { 0x20, 0x01, 0xd, 0xb8, [14] = 1, [15] = 2 } };
+	struct rte_flow_action_set_tp tp_src = { .port = RTE_BE16(4242) };
+	struct rte_flow_action_set_tp tp_dst = { .port = RTE_BE16(53) };
+	struct rte_flow_action_set_ttl ttl = { .ttl_value = 9 };
+	const struct rte_flow_action set_ip4[] = {
+		ACT(SET_IPV4_SRC, &ip4_src), ACT(SET_IPV4_DST, &ip4_dst),
+		ACT_END };
+	const struct rte_flow_action set_ip6[] = {
+		ACT(SET_IPV6_SRC, &ip6_src), ACT(SET_IPV6_DST, &ip6_dst),
+		ACT_END };
+	const struct rte_flow_action set_tp[] = {
+		ACT(SET_TP_SRC, &tp_src), ACT(SET_TP_DST, &tp_dst), ACT_END };
+	const struct rte_flow_action set_ttl[] = {
+		ACT(SET_TTL, &ttl), ACT_END };
+	const struct rte_flow_action dec_ttl[] = {
+		ACT(DEC_TTL, NULL), ACT(DEC_TTL, NULL), ACT_END };
+	struct pkt tcp4 = with_proto(udp4(), 4, IPPROTO_TCP);
+	struct pkt udp6 = with_proto(udp4(), 6, IPPROTO_UDP);
+	struct pkt tcp6 = with_proto(udp4(), 6, IPPROTO_TCP);
+	struct pkt u4 = udp4(), out;
+
+	/* IPv4: the header's checksum and TCP's and UDP's follow. */
+	out = tcp4;
+	out.ip4_src = RTE_IPV4(100, 64, 7, 1);
+	out.ip4_dst = RTE_IPV4(10, 16, 0, 9);
+	sw_expect_rewrite(&s, &tcp4, &out, set_ip4, true, 0);
+	out.proto = u4.proto;
+	sw_expect_rewrite(&s, &u4, &out, set_ip4, true, 0);
+	/* A UDP checksum of 0 says there is none: it stays 0. */
+	sw_expect_rewrite(&s, &u4, &out, set_ip4, false, 0);
+	/* A wrong one stays wrong by as much. */
+	out = tcp4;
+	out.ip4_src = RTE_IPV4(100, 64, 7, 1);
+	out.ip4_dst = RTE_IPV4(10, 16, 0, 9);
+	sw_expect_rewrite(&s, &tcp4, &out, set_ip4, true, 1);
+
+	/* IPv6: the pseudo-header's addresses. */
+	out = udp6;
+	memcpy(out.ip6_src, ip6_src.ipv6_addr, 16);
+	memcpy(out.ip6_dst, ip6_dst.ipv6_addr, 16);
+	sw_expect_rewrite(&s, &udp6, &out, set_ip6, true, 0);
+	out.proto = IPPROTO_TCP;
+	sw_expect_rewrite(&s, &tcp6, &out, set_ip6, true, 0);
+
+	/* Ports. */
+	out = tcp4;
+	out.sport = 4242;
+	out.dport = 53;
+	sw_expect_rewrite(&s, &tcp4, &out, set_tp, true, 0);
+	out = udp6;
+	out.sport = 4242;
+	out.dport = 53;
+	sw_expect_rewrite(&s, &udp6, &out, set_tp, true, 0);
+
+	/* TTL and hop limit. */
+	out = tcp4;
+	out.ttl = 9;
+	sw_expect_rewrite(&s, &tcp4, &out, set_ttl, true, 0);
+	out.ttl = tcp4.ttl - 2;
+	sw_expect_rewrite(&s, &tcp4, &out, dec_ttl, true, 0);
+	out = udp6;
+	out.ttl = udp6.ttl - 2;
+	sw_expect_rewrite(&s, &udp6, &out, dec_ttl, true, 0);
+	sw_down();
+}
+
+static void
+test_switch_rewrite_errors(void **state __rte_unused)
+{
+	struct sw_ports s = sw_up();
+	struct rte_flow_attr transfer = { .transfer = 1 };
+	struct rte_flow_attr ingress = { .ingress = 1 };
+	struct rte_flow_action_ethdev to_pf = { .port_id = s.pf };
+	struct rte_flow_action_set_ipv4 ip4 = { .ipv4_addr = 1 };
+	struct rte_flow_action_of_push_vlan not_tpid = {
+		.ethertype = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
+	struct rte_flow_action_of_set_vlan_vid vid = {
+		.vlan_vid = RTE_BE16(4096) };
+	struct rte_flow_action_of_set_vlan_pcp pcp = { .vlan_pcp = 8 };
+	struct rte_flow_action_set_tp tp = { .port = 1 };
+	const struct rte_flow_item eth_only[] = { ITEM(ETH, NULL, NULL),
+						  ITEM_END };
+	const struct rte_flow_item ipv4_only[] = { ITEM(ETH, NULL, NULL),
+		ITEM(IPV4, NULL, NULL), ITEM_END };
+	const struct rte_flow_item vlan[] = { ITEM(ETH, NULL, NULL),
+		ITEM(VLAN, NULL, NULL), ITEM_END };
+	const struct rte_flow_action no_ipv4[] = {
+		ACT(SET_IPV4_SRC, &ip4), ACT(REPRESENTED_PORT, &to_pf), ACT_END };
+	const struct rte_flow_action no_l4[] = {
+		ACT(SET_TP_DST, &tp), ACT(REPRESENTED_PORT, &to_pf), ACT_END };
+	const struct rte_flow_action no_tag[] = {
+		ACT(OF_POP_VLAN, NULL), ACT(REPRESENTED_PORT, &to_pf), ACT_END };
+	const struct rte_flow_action two_pops[] = {
+		ACT(OF_POP_VLAN, NULL), ACT(OF_POP_VLAN, NULL),
+		ACT(REPRESENTED_PORT, &to_pf), ACT_END };
+	const struct rte_flow_action after_fate[] = {
+		ACT(REPRESENTED_PORT, &to_pf), ACT(DEC_TTL, NULL), ACT_END };
+	const struct rte_flow_action bad_push[] = {
+		ACT(OF_PUSH_VLAN, &not_tpid), ACT(REPRESENTED_PORT, &to_pf),
+		ACT_END };
+	const struct rte_flow_action bad_vid[] = {
+		ACT(OF_SET_VLAN_VID, &vid), ACT(REPRESENTED_PORT, &to_pf),
+		ACT_END };
+	const struct rte_flow_action bad_pcp[] = {
+		ACT(OF_SET_VLAN_PCP, &pcp), ACT(REPRESENTED_PORT, &to_pf),
+		ACT_END };
+	const struct rte_flow_action ingress_rewrite[] = {
+		ACT(DEC_TTL, NULL), ACT(DROP, NULL), ACT_END };
+	const struct rte_flow_action drop[] = { ACT(DROP, NULL), ACT_END };
+	const struct rte_flow_action dec_ttl_fwd[] = {
+		ACT(DEC_TTL, NULL), ACT(REPRESENTED_PORT, &to_pf), ACT_END };
+	uint16_t pf_off;
+
+	expect_refusal_attr(s.pf, &transfer, eth_only, no_ipv4, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION, &no_ipv4[0]);
+	expect_refusal_attr(s.pf, &transfer, ipv4_only, no_l4, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION, &no_l4[0]);
+	expect_refusal_attr(s.pf, &transfer, eth_only, no_tag, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION, &no_tag[0]);
+	expect_refusal_attr(s.pf, &transfer, vlan, two_pops, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION, &two_pops[1]);
+	expect_refusal_attr(s.pf, &transfer, ipv4_only, after_fate, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION, &after_fate[1]);
+	expect_refusal_attr(s.pf, &transfer, eth_only, bad_push, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION_CONF, &bad_push[0]);
+	expect_refusal_attr(s.pf, &transfer, vlan, bad_vid, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION_CONF, &bad_vid[0]);
+	expect_refusal_attr(s.pf, &transfer, vlan, bad_pcp, EINVAL,
+			    RTE_FLOW_ERROR_TYPE_ACTION_CONF, &bad_pcp[0]);
+	expect_refusal_attr(s.pf, &ingress, ipv4_only, ingress_rewrite,
+			    ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION,
+			    &ingress_rewrite[0]);
+	assert_int_equal(xstat(s.pf, "rules_installed"), 0);
+	sw_down();
+
+	/* A PF without some actions refuses them, and them only. */
+	pf_off = port_up(SW_PF, "switch=sw3,actions_off=set_ipv4_src/drop",
+			 1, 1);
+	to_pf.port_id = pf_off;
+	expect_refusal_attr(pf_off, &transfer, ipv4_only, no_ipv4, ENOTSUP,
+			    RTE_FLOW_ERROR_TYPE_ACTION, &no_ipv4[0]);
+	expect_refusal_attr(pf_off, &transfer, eth_only, drop, ENOTSUP,
+			    RTE_FLOW_ERROR_TYPE_ACTION, &drop[0]);
+	transfer_rule(pf_off, ipv4_only, dec_ttl_fwd);
+	assert_int_equal(rte_vdev_uninit(SW_PF), 0);
 }
 
 /* iface: a veth pair created and removed by the test. */
@@ -4565,6 +5260,14 @@ main(int argc, char **argv)
 		T(test_steering),
 		T(test_bad_devargs),
 		T(test_xstats_names),
+		T(test_switch_info_and_proxy),
+		T(test_switch_forward_count_drop),
+		T(test_switch_gen),
+		T(test_switch_errors),
+		T(test_switch_devargs),
+		T(test_switch_rewrite_eth_vlan),
+		T(test_switch_rewrite_ip_tp),
+		T(test_switch_rewrite_errors),
 		T(test_iface_veth),
 		T(test_profile_ixgbe_refusals),
 		T(test_profile_ixgbe_global_mask),
