@@ -494,6 +494,13 @@ uint32_t simnic_switch_n_rules(const struct simnic_private *priv);
 void simnic_switch_n_rules_add(struct simnic_private *priv, int delta);
 bool simnic_switch_rx(struct simnic_rxq *rxq, struct rte_mbuf *m,
 		      const struct simnic_flow_key *key);
+void simnic_switch_take(struct simnic_rxq *rxq, struct rte_mbuf *m,
+			struct simnic_rule *rule);
+struct simnic_rule *simnic_switch_lookup(const struct simnic_rxq *rxq,
+					 const struct simnic_flow_key *key);
+struct simnic_rule *simnic_switch_rule(const struct simnic_rxq *rxq,
+				       uint32_t index);
+void simnic_switch_gen_bump(struct simnic_private *proxy);
 const char *simnic_switch_name(const struct simnic_private *priv);
 
 /* simnic_rxtx.c */
@@ -534,6 +541,8 @@ int simnic_flow_init(struct simnic_private *priv);
 void simnic_flow_uninit(struct simnic_private *priv);
 void simnic_flow_flush_all(struct simnic_private *priv);
 void simnic_flow_gen_bump(struct simnic_private *priv);
+struct simnic_rule *simnic_flow_rule_at(const struct simnic_private *priv,
+					uint32_t index);
 int simnic_transfer_action_find(const char *name);
 void simnic_transfer_action_names(char *buf, size_t size);
 

@@ -2053,6 +2053,9 @@ static void
 simnic_change_end(struct simnic_private *priv)
 {
 	priv->flow_gen++;
+	/* Gen ports of the switch cache the switch's verdicts too. */
+	if (simnic_switch_is_proxy(priv))
+		simnic_switch_gen_bump(priv);
 	simnic_change_unlock(priv);
 }
 
@@ -2083,6 +2086,13 @@ simnic_flow_latency(const struct simnic_private *priv)
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline,
 			       NULL) == EINTR)
 		;
+}
+
+/* The rule in handle slot 'index'; the caller holds a lock that keeps it. */
+struct simnic_rule *
+simnic_flow_rule_at(const struct simnic_private *priv, uint32_t index)
+{
+	return priv->flow_slots[index].rule;
 }
 
 /* Makes gen ports compute their cached verdicts again. */

@@ -126,6 +126,21 @@ simnic_csum_fold(uint32_t sum)
 /* COUNT: the number above is a count list's offset, not a rule index. */
 #define SIMNIC_META_COUNT_LIST	RTE_BIT32(7)
 /*
+ * The switch's verdict (NIC clock): a transfer rule takes the frame; its
+ * handle slot on the switch's PF is in the verdict's mark.  On delivered
+ * frames FDIR_ID always comes with FDIR, so FDIR_ID alone is free to
+ * mean this.
+ */
+#define SIMNIC_META_SWITCH	SIMNIC_META_FDIR_ID
+
+static inline bool
+simnic_meta_is_switch(uint32_t action)
+{
+	return (action & (SIMNIC_META_FDIR | SIMNIC_META_FDIR_ID)) ==
+	       SIMNIC_META_SWITCH;
+}
+
+/*
  * Rule indexes are below SIMNIC_MAX_RULES_LIMIT, 2^24, and count list
  * offsets below SIMNIC_COUNT_LISTS_MAX: they fit above.
  */
@@ -751,10 +766,20 @@ simnic_rx_meta_refresh(struct simnic_rxq *rxq, struct simnic_rx_meta *e,
 {
 	struct simnic_rx_counts record = { .record = true };
 	struct simnic_rx_counts now = { .len = m->pkt_len };
-	const struct simnic_rule *fate;
+	const struct simnic_rule *fate, *taken;
 	struct simnic_flow_key key;
 
 	simnic_flow_key_extract(m, &key);
+	if (simnic_switch_n_rules(rxq->priv) > 0) {
+		taken = simnic_switch_lookup(rxq, &key);
+		if (taken != NULL) {
+			e->action = SIMNIC_META_SWITCH;
+			e->mark = taken->handle_index;
+			e->rss = 0;
+			e->gen = gen;
+			return;
+		}
+	}
 	e->action = simnic_rx_decide(rxq, &key, &record, &e->rss, &e->mark,
 				     &fate);
 	if (likely(!record.full)) {
@@ -794,7 +819,8 @@ simnic_rx_meta_sync(struct simnic_rxq *rxq)
  * copy and the cached verdict's mark, flags, hash and counter.  A frame
  * the verdict drops is not even written: a NIC drops it before DMA.  The
  * classifier runs only for flows whose verdict the last rule change made
- * stale, once per flow and change (see README.md).
+ * stale, once per flow and change (see README.md).  A verdict of the
+ * switch (a transfer rule takes the frame) consumes the frame here.
  */
 static uint16_t
 simnic_rx_gen_nic(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
@@ -806,12 +832,6 @@ simnic_rx_gen_nic(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	uint16_t i, kept = 0;
 	uint32_t gen;
 
-	/*
-	 * Verdicts cached per flow know the port's own rules only: while
-	 * its switch has transfer rules, every frame is classified.
-	 */
-	if (simnic_switch_n_rules(priv) > 0)
-		return simnic_rx_gen_host(queue, pkts, nb_pkts);
 	nb_pkts = RTE_MIN(nb_pkts, SIMNIC_BURST_MAX);
 	if (rxq->gen_flow_step == 0 || nb_pkts == 0)
 		return 0;
@@ -834,6 +854,14 @@ simnic_rx_gen_nic(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			simnic_gen_write(g, flow, m, rxq->port_id);
 			simnic_rx_meta_refresh(rxq, e, m, gen);
 			written = true;
+		}
+		if (unlikely(simnic_meta_is_switch(e->action))) {
+			if (!written)
+				simnic_gen_write(g, flow, m, rxq->port_id);
+			simnic_switch_take(rxq, m,
+					   simnic_switch_rule(rxq, e->mark));
+			pkts[i] = NULL;	/* gone, not to be freed here */
+			continue;
 		}
 		if (!simnic_rx_account(rxq, e->action, g->len, isolated))
 			continue;

@@ -454,20 +454,14 @@ simnic_switch_output(struct simnic_switch *sw, uint16_t port_id,
 }
 
 /*
- * The switch's verdict on a frame that came in by rxq's port, with key
- * 'key': true when a transfer rule took it (forwarded or dropped), false
- * when it goes on to the port's own rules.  rxq->lock is held.
+ * What transfer rule 'rule' does to frame 'm', which came in by rxq's
+ * port: count it, then rewrite and forward it, or drop it.  rxq->lock is
+ * held.
  */
-bool
-simnic_switch_rx(struct simnic_rxq *rxq, struct rte_mbuf *m,
-		 const struct simnic_flow_key *key)
+void
+simnic_switch_take(struct simnic_rxq *rxq, struct rte_mbuf *m,
+		   struct simnic_rule *rule)
 {
-	struct simnic_switch *sw = rxq->priv->sw;
-	struct simnic_rule *rule;
-
-	rule = simnic_flow_table_lookup(sw->table, key, NULL);
-	if (rule == NULL)
-		return false;
 	if (rule->has_count) {
 		__atomic_fetch_add(&rule->switch_hits, 1, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&rule->switch_bytes, m->pkt_len,
@@ -476,10 +470,60 @@ simnic_switch_rx(struct simnic_rxq *rxq, struct rte_mbuf *m,
 	if (rule->fate == SIMNIC_FATE_PORT &&
 	    simnic_modify_apply(m, rule) == 0) {
 		rxq->switched++;
-		simnic_switch_output(sw, rule->out_port, m);
+		simnic_switch_output(rxq->priv->sw, rule->out_port, m);
 	} else {
 		rxq->switch_drops++;
 		rte_pktmbuf_free(m);
 	}
+}
+
+/* The transfer rule that takes a frame of key 'key'; rxq->lock is held. */
+struct simnic_rule *
+simnic_switch_lookup(const struct simnic_rxq *rxq,
+		     const struct simnic_flow_key *key)
+{
+	return simnic_flow_table_lookup(rxq->priv->sw->table, key, NULL);
+}
+
+/*
+ * The transfer rule in slot 'index' of the switch's PF.  A verdict that
+ * names it is valid only while the rules stay as they were: a change
+ * bumps the flow_gen of every port of the switch (simnic_switch_gen_bump),
+ * and the PF leaves only once its rules are gone.
+ */
+struct simnic_rule *
+simnic_switch_rule(const struct simnic_rxq *rxq, uint32_t index)
+{
+	return simnic_flow_rule_at(rxq->priv->sw->pf, index);
+}
+
+/* After a change of the transfer rules: every port's verdicts are stale. */
+void
+simnic_switch_gen_bump(struct simnic_private *proxy)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(proxy->sw->ports); i++) {
+		struct simnic_private *port = proxy->sw->ports[i];
+
+		if (port != NULL && port != proxy)
+			port->flow_gen++;
+	}
+}
+
+/*
+ * The switch's verdict on a frame that came in by rxq's port, with key
+ * 'key': true when a transfer rule took it (forwarded or dropped), false
+ * when it goes on to the port's own rules.  rxq->lock is held.
+ */
+bool
+simnic_switch_rx(struct simnic_rxq *rxq, struct rte_mbuf *m,
+		 const struct simnic_flow_key *key)
+{
+	struct simnic_rule *rule = simnic_switch_lookup(rxq, key);
+
+	if (rule == NULL)
+		return false;
+	simnic_switch_take(rxq, m, rule);
 	return true;
 }

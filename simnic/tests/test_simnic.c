@@ -3892,7 +3892,10 @@ test_switch_forward_count_drop(void **state __rte_unused)
 	sw_down();
 }
 
-/* A gen port's frames that the switch forwards never reach its host. */
+/*
+ * A gen port's frames that the switch forwards or drops never reach its
+ * host; on the NIC clock, the port caches the switch's verdicts.
+ */
 static void
 test_switch_gen(void **state __rte_unused)
 {
@@ -3904,11 +3907,17 @@ test_switch_gen(void **state __rte_unused)
 		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
 		{ .type = RTE_FLOW_ACTION_TYPE_END },
 	};
+	const struct rte_flow_action drop[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_DROP },
+		{ .type = RTE_FLOW_ACTION_TYPE_COUNT },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
 	struct rte_flow_item_port_id from_vf = { .id = vf };
 	const struct rte_flow_item pattern[] = {
 		ITEM(PORT_ID, &from_vf, NULL),
 		ITEM_END,
 	};
+	struct rte_flow_error error;
 	struct rte_mbuf *rx[32];
 	struct rte_flow *flow;
 	uint16_t n;
@@ -3918,9 +3927,20 @@ test_switch_gen(void **state __rte_unused)
 	rte_pktmbuf_free_bulk(rx, n);
 	flow = transfer_rule(pf, pattern, actions);
 	assert_int_equal(rte_eth_rx_burst(vf, 0, rx, 32), 0);
+	assert_int_equal(rte_eth_rx_burst(vf, 0, rx, 32), 0);
+	assert_int_equal(rule_hits(pf, flow), 64);
+	assert_int_equal(xstat(pf, "switch_tx_packets"), 64);
+	assert_int_equal(xstat(vf, "switch_rx_forwarded"), 64);
+	/* The verdicts the port cached go with the rules they came from. */
+	assert_int_equal(rte_flow_destroy(pf, flow, &error), 0);
+	n = rte_eth_rx_burst(vf, 0, rx, 32);
+	assert_int_equal(n, 32);
+	rte_pktmbuf_free_bulk(rx, n);
+	flow = transfer_rule(pf, pattern, drop);
+	assert_int_equal(rte_eth_rx_burst(vf, 0, rx, 32), 0);
 	assert_int_equal(rule_hits(pf, flow), 32);
-	assert_int_equal(xstat(pf, "switch_tx_packets"), 32);
-	assert_int_equal(xstat(vf, "switch_rx_forwarded"), 32);
+	assert_int_equal(xstat(vf, "switch_rx_dropped"), 32);
+	assert_int_equal(xstat(pf, "switch_tx_packets"), 64);
 	assert_int_equal(rte_vdev_uninit(SW_VF0), 0);
 	assert_int_equal(rte_vdev_uninit(SW_PF), 0);
 }
