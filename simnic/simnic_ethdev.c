@@ -41,7 +41,7 @@
 #define SIMNIC_ARG_INSERT_LATENCY	"insert_latency_us"
 #define SIMNIC_ARG_PROFILE	"profile"
 #define SIMNIC_ARG_SWITCH	"switch"
-#define SIMNIC_ARG_VF		"vf"
+#define SIMNIC_ARG_REPRESENTOR	"representor"
 #define SIMNIC_ARG_ACTIONS_OFF	"actions_off"
 
 #define SIMNIC_MAX_MASKS_LIMIT	65536u
@@ -387,16 +387,24 @@ simnic_arg_switch(struct simnic_options *opt, const char *key,
 	return 0;
 }
 
+/*
+ * representor=vf<N>: DPDK's devarg for representors, here of one VF each,
+ * so that applications find the port as they find a real PMD's
+ * representors (rte_eth_iterator: "representor=vf<N>" matches the port
+ * whose representor_id is N, without a representor_info_get op).
+ */
 static int
-simnic_arg_vf(struct simnic_options *opt, const char *key, const char *value)
+simnic_arg_representor(struct simnic_options *opt, const char *key,
+		       const char *value)
 {
 	uint32_t vf;
-	int ret;
 
-	ret = simnic_parse_u32(opt, key, value, 0, SIMNIC_MAX_VF, &vf);
-	if (ret == 0)
-		opt->vf = (int32_t)vf;
-	return ret;
+	if (strncmp(value, "vf", 2) != 0 ||
+	    simnic_parse_u32(opt, key, value + 2, 0, SIMNIC_MAX_VF, &vf) != 0)
+		return simnic_bad_value(opt, key, value,
+			"vf<n>, n in [0, 4095]: the VF this port represents");
+	opt->vf = (int32_t)vf;
+	return 0;
 }
 
 /*
@@ -470,7 +478,7 @@ simnic_arg_profile(struct simnic_options *opt, const char *key,
 	X(SIMNIC_ARG_OFFLOAD_CLOCK, "<host|nic>", simnic_arg_clock) \
 	X(SIMNIC_ARG_PROFILE, "<generic|ixgbe|i40e|mlx5>", simnic_arg_profile) \
 	X(SIMNIC_ARG_SWITCH, "<name>", simnic_arg_switch) \
-	X(SIMNIC_ARG_VF, "<0-4095>", simnic_arg_vf) \
+	X(SIMNIC_ARG_REPRESENTOR, "vf<0-4095>", simnic_arg_representor) \
 	X(SIMNIC_ARG_ACTIONS_OFF, "<action>/<action>...", \
 	  simnic_arg_actions_off)
 
@@ -590,7 +598,7 @@ simnic_parse_devargs(const char *params, struct simnic_options *opt)
 		ret = -EINVAL;
 	}
 	if (ret == 0 && opt->vf >= 0 && opt->switch_name[0] == '\0') {
-		SIMNIC_LOG(ERR, "%s: devarg 'vf' makes the port a representor in a switch: give devarg 'switch' too",
+		SIMNIC_LOG(ERR, "%s: devarg 'representor' makes the port a representor in a switch: give devarg 'switch' too",
 			   opt->dev_name);
 		ret = -EINVAL;
 	}

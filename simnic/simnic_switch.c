@@ -6,9 +6,10 @@
  * Switch domains: simnic as an embedded switch (eSwitch).
  *
  * Ports created with the same devarg switch=NAME are the ports of one
- * switch.  The one without devarg vf is its PF: the transfer proxy, on
- * which transfer rules are created (rte_flow_pick_transfer_proxy() says
- * so).  The others, with vf=N, are representors of the switch's VF N.
+ * switch.  The one without devarg representor is its PF: the transfer
+ * proxy, on which transfer rules are created (rte_flow_pick_transfer_proxy()
+ * says so).  The others, with representor=vfN, are representors of the
+ * switch's VF N.
  * Each port's backend stands for what is beyond that port of the switch:
  * the wire for the PF, the VF for a representor.
  *
@@ -175,7 +176,7 @@ simnic_switch_join(struct simnic_private *priv, const char *name, int32_t vf)
 	taken = simnic_switch_role_taken(sw, vf);
 	if (taken != NULL) {
 		if (vf < 0)
-			SIMNIC_LOG(ERR, "%s: switch %s has a PF already, %s; give this port devarg vf=<n> to make it a representor",
+			SIMNIC_LOG(ERR, "%s: switch %s has a PF already, %s; give this port devarg representor=vf<n> to make it a representor",
 				   priv->name, name, taken->name);
 		else
 			SIMNIC_LOG(ERR, "%s: switch %s has a representor of VF %" PRId32 " already, %s",

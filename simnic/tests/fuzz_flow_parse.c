@@ -707,7 +707,7 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 	port_s = start_port("net_simnic_fs", "switch=fz,sink=1,max_rules=6",
 			    1, false);
 	port_r = start_port("net_simnic_fr",
-			    "switch=fz,vf=0,peer=net_simnic_ff", 1, false);
+			    "switch=fz,representor=vf0,peer=net_simnic_ff", 1, false);
 	port_f = start_port("net_simnic_ff", "peer=net_simnic_fr", 1, false);
 	rte_memseg_list_walk(register_root, NULL);
 	return 0;

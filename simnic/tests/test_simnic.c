@@ -3687,9 +3687,9 @@ sw_up(void)
 
 	s.pf = port_up(SW_PF, "switch=sw0,peer=" SW_WIRE, 1, 1);
 	s.wire = port_up(SW_WIRE, "peer=" SW_PF, 1, 1);
-	s.vf0 = port_up(SW_VF0, "switch=sw0,vf=0,peer=" SW_VM0, 1, 1);
+	s.vf0 = port_up(SW_VF0, "switch=sw0,representor=vf0,peer=" SW_VM0, 1, 1);
 	s.vm0 = port_up(SW_VM0, "peer=" SW_VF0, 1, 1);
-	s.vf1 = port_up(SW_VF1, "switch=sw0,vf=1,sink=1", 1, 1);
+	s.vf1 = port_up(SW_VF1, "switch=sw0,representor=vf1,sink=1", 1, 1);
 	return s;
 }
 
@@ -3762,6 +3762,20 @@ sw_expect_host(uint16_t from, uint16_t via, const struct pkt *p)
 	rte_pktmbuf_free(rx[0]);
 }
 
+/* The first port that DPDK's devargs 'devargs' name, -1 if none. */
+static int
+matching_port(const char *devargs)
+{
+	struct rte_dev_iterator it;
+	uint16_t port;
+
+	RTE_ETH_FOREACH_MATCHING_DEV(port, devargs, &it) {
+		rte_eth_iterator_cleanup(&it);
+		return port;
+	}
+	return -1;
+}
+
 static void
 test_switch_info_and_proxy(void **state __rte_unused)
 {
@@ -3788,6 +3802,18 @@ test_switch_info_and_proxy(void **state __rte_unused)
 	/* Representors say so. */
 	assert_false(*pf.dev_flags & RTE_ETH_DEV_REPRESENTOR);
 	assert_true(*vf1.dev_flags & RTE_ETH_DEV_REPRESENTOR);
+	/*
+	 * And applications find them as a real PMD's: DPDK's devargs name
+	 * a representor only with representor=vf<N>, its VF's.
+	 */
+	assert_int_equal(matching_port(SW_VF0 ",switch=sw0,representor=vf0"),
+			 s.vf0);
+	assert_int_equal(matching_port(SW_VF1 ",switch=sw0,representor=vf1"),
+			 s.vf1);
+	assert_int_equal(matching_port(SW_VF1 ",switch=sw0,representor=vf0"),
+			 -1);
+	assert_int_equal(matching_port(SW_VF1 ",switch=sw0"), -1);
+	assert_int_equal(matching_port(SW_PF ",switch=sw0"), s.pf);
 
 	/* The PF takes the transfer rules of every port of the switch. */
 	assert_int_equal(rte_flow_pick_transfer_proxy(s.vf0, &proxy, &error),
@@ -3900,7 +3926,7 @@ static void
 test_switch_gen(void **state __rte_unused)
 {
 	uint16_t pf = port_up(SW_PF, "switch=sw1,sink=1", 1, 1);
-	uint16_t vf = port_up(SW_VF0, "switch=sw1,vf=3,gen=flows:4", 1, 1);
+	uint16_t vf = port_up(SW_VF0, "switch=sw1,representor=vf3,gen=flows:4", 1, 1);
 	struct rte_flow_action_port_id to_pf = { .id = pf };
 	const struct rte_flow_action actions[] = {
 		{ .type = RTE_FLOW_ACTION_TYPE_PORT_ID, .conf = &to_pf },
@@ -4033,20 +4059,22 @@ static void
 test_switch_devargs(void **state __rte_unused)
 {
 	static const char *const bad[] = {
-		"vf=1", "switch=", "switch=a b", "switch=a/b",
+		"representor=vf1", "switch=", "switch=a b", "switch=a/b",
 		"switch=0123456789012345678901234567890123",
-		"switch=sw2,vf=4096", "switch=sw2,vf=-1", "switch=sw2,vf=x",
+		"switch=sw2,representor=vf4096", "switch=sw2,representor=vf-1",
+		"switch=sw2,representor=x", "switch=sw2,representor=vf",
+		"switch=sw2,representor=pf0", "switch=sw2,representor=vf1x",
 		"actions_off=", "actions_off=set_ipv4", "actions_off=drop/",
 		"actions_off=count", "actions_off=drop//dec_ttl",
 		/* The switch has a PF and a VF 0 already. */
-		"switch=sw2", "switch=sw2,vf=0",
+		"switch=sw2", "switch=sw2,representor=vf0",
 	};
 	uint16_t pf, vf, proxy;
 	struct rte_flow_error error;
 	unsigned int i;
 
 	/* A representor may come before its PF. */
-	vf = port_create(SW_VF0, "switch=sw2,vf=0");
+	vf = port_create(SW_VF0, "switch=sw2,representor=vf0");
 	assert_int_equal(rte_flow_pick_transfer_proxy(vf, &proxy, &error),
 			 -ENODEV);
 	pf = port_create(SW_PF, "switch=sw2");
