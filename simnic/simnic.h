@@ -515,7 +515,7 @@ int simnic_rxq_setup_common(struct rte_eth_dev *dev, struct simnic_rxq *rxq);
 void simnic_rxq_free_common(struct simnic_rxq *rxq);
 
 /* simnic_modify.c */
-int simnic_modify_apply(struct rte_mbuf *m, const struct simnic_rule *rule);
+int simnic_modify_apply(struct rte_mbuf **mp, const struct simnic_rule *rule);
 
 /* simnic_zipf.c */
 uint32_t *simnic_zipf_schedule(uint32_t n, double s, uint32_t seed,

@@ -373,14 +373,27 @@ simnic_modify_one(struct rte_mbuf *m, const struct simnic_modify *mod)
 }
 
 /*
- * Rewrites 'm' as 'rule' says; -1 when it cannot (no headroom for a tag),
- * and the frame must be dropped.
+ * Rewrites the frame at *mp as 'rule' says; -1 when it cannot (no memory
+ * for a copy, no headroom for a tag), and the frame must be dropped.  A
+ * frame whose data others share (an indirect mbuf, or one with more than
+ * one reference: the sender may still read it) is copied first, and the
+ * copy takes its place: a NIC never writes into the memory it sent from.
  */
 int
-simnic_modify_apply(struct rte_mbuf *m, const struct simnic_rule *rule)
+simnic_modify_apply(struct rte_mbuf **mp, const struct simnic_rule *rule)
 {
+	struct rte_mbuf *m = *mp, *copy;
 	unsigned int i;
 
+	if (rule->n_mods == 0)
+		return 0;
+	if (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) > 1) {
+		copy = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+		if (copy == NULL)
+			return -1;
+		rte_pktmbuf_free(m);
+		*mp = m = copy;
+	}
 	for (i = 0; i < rule->n_mods; i++)
 		if (simnic_modify_one(m, &rule->mods[i]) != 0)
 			return -1;

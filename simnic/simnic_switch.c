@@ -469,7 +469,7 @@ simnic_switch_take(struct simnic_rxq *rxq, struct rte_mbuf *m,
 				   __ATOMIC_RELAXED);
 	}
 	if (rule->fate == SIMNIC_FATE_PORT &&
-	    simnic_modify_apply(m, rule) == 0) {
+	    simnic_modify_apply(&m, rule) == 0) {
 		rxq->switched++;
 		simnic_switch_output(rxq->priv->sw, rule->out_port, m);
 	} else {

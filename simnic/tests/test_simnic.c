@@ -4324,6 +4324,44 @@ test_switch_rewrite_ip_tp(void **state __rte_unused)
 	sw_down();
 }
 
+/* A frame the sender still holds is not written to: a copy goes. */
+static void
+test_switch_rewrite_shared(void **state __rte_unused)
+{
+	struct sw_ports s = sw_up();
+	struct rte_flow_item_ethdev from_vf0 = { .port_id = s.vf0 };
+	struct rte_flow_action_ethdev to_pf = { .port_id = s.pf };
+	struct rte_flow_action_set_mac mac_dst = {
+		.mac_addr = { 2, 0, 0, 0, 0, 0x22 } };
+	const struct rte_flow_action actions[] = {
+		ACT(SET_MAC_DST, &mac_dst), ACT(REPRESENTED_PORT, &to_pf),
+		ACT_END };
+	struct pkt p = udp4();
+	struct rte_flow_item pattern[6];
+	uint8_t frame[256] = { 0 };
+	size_t len = pkt_write(&p, frame);
+	struct rte_mbuf *m, *rx[4];
+
+	sw_pattern_of(&p, &from_vf0, pattern);
+	transfer_rule(s.pf, pattern, actions);
+	m = rte_pktmbuf_alloc(pool);
+	assert_non_null(m);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), frame, len);
+	rte_mbuf_refcnt_update(m, 1);
+	assert_int_equal(rte_eth_tx_burst(s.vm0, 0, &m, 1), 1);
+	assert_int_equal(rte_eth_rx_burst(s.vf0, 0, rx, 4), 0);
+	assert_int_equal(rte_eth_rx_burst(s.wire, 0, rx, 4), 1);
+	assert_ptr_not_equal(rx[0], m);
+	assert_memory_equal(rte_pktmbuf_mtod(rx[0], uint8_t *),
+			    mac_dst.mac_addr, 6);
+	rte_pktmbuf_free(rx[0]);
+	/* The sender's frame is as it sent it, and its own again. */
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *), frame, len);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	rte_pktmbuf_free(m);
+	sw_down();
+}
+
 static void
 test_switch_rewrite_errors(void **state __rte_unused)
 {
@@ -5315,6 +5353,7 @@ main(int argc, char **argv)
 		T(test_switch_devargs),
 		T(test_switch_rewrite_eth_vlan),
 		T(test_switch_rewrite_ip_tp),
+		T(test_switch_rewrite_shared),
 		T(test_switch_rewrite_errors),
 		T(test_iface_veth),
 		T(test_profile_ixgbe_refusals),
