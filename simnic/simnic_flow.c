@@ -1538,28 +1538,124 @@ simnic_check_transfer_action(struct simnic_parse *p,
 }
 
 /* What a rewrite needs the pattern to say of the frame. */
-static bool
-simnic_rule_is_l3(const struct simnic_rule *r, uint8_t l3)
+enum simnic_modify_need {
+	SIMNIC_NEED_NOTHING,
+	SIMNIC_NEED_VLAN,	/* a tag: a VLAN item, or a push before */
+	SIMNIC_NEED_IP,		/* an IPV4 or IPV6 item */
+	SIMNIC_NEED_IPV4,
+	SIMNIC_NEED_IPV6,
+	SIMNIC_NEED_TCP_UDP,
+};
+
+static const char *const simnic_modify_need_names[] = {
+	[SIMNIC_NEED_VLAN] = "a VLAN tag (a VLAN item, or a push before it)",
+	[SIMNIC_NEED_IP] = "IPv4 or IPv6 (an IP item)",
+	[SIMNIC_NEED_IPV4] = "IPv4 (an IPV4 item)",
+	[SIMNIC_NEED_IPV6] = "IPv6 (an IPV6 item)",
+	[SIMNIC_NEED_TCP_UDP] = "TCP or UDP (a TCP or UDP item)",
+};
+
+/* Each rewrite: where its value is in its conf, and what it needs. */
+#define SIMNIC_MODIFY(type, op, conf, field, need) \
+	{ RTE_FLOW_ACTION_TYPE_ ## type, SIMNIC_MOD_ ## op, \
+	  offsetof(struct conf, field), \
+	  sizeof(((struct conf *)NULL)->field), SIMNIC_NEED_ ## need }
+
+static const struct simnic_modify_desc {
+	enum rte_flow_action_type type;
+	enum simnic_modify_op op;
+	size_t value_off;
+	size_t value_len;		/* 0: no conf */
+	enum simnic_modify_need need;
+} simnic_modify_descs[] = {
+	{ RTE_FLOW_ACTION_TYPE_OF_POP_VLAN, SIMNIC_MOD_POP_VLAN, 0, 0,
+	  SIMNIC_NEED_VLAN },
+	SIMNIC_MODIFY(OF_PUSH_VLAN, PUSH_VLAN, rte_flow_action_of_push_vlan,
+		      ethertype, NOTHING),
+	SIMNIC_MODIFY(OF_SET_VLAN_VID, SET_VLAN_VID,
+		      rte_flow_action_of_set_vlan_vid, vlan_vid, VLAN),
+	SIMNIC_MODIFY(OF_SET_VLAN_PCP, SET_VLAN_PCP,
+		      rte_flow_action_of_set_vlan_pcp, vlan_pcp, VLAN),
+	SIMNIC_MODIFY(SET_MAC_SRC, SET_MAC_SRC, rte_flow_action_set_mac,
+		      mac_addr, NOTHING),
+	SIMNIC_MODIFY(SET_MAC_DST, SET_MAC_DST, rte_flow_action_set_mac,
+		      mac_addr, NOTHING),
+	SIMNIC_MODIFY(SET_IPV4_SRC, SET_IPV4_SRC, rte_flow_action_set_ipv4,
+		      ipv4_addr, IPV4),
+	SIMNIC_MODIFY(SET_IPV4_DST, SET_IPV4_DST, rte_flow_action_set_ipv4,
+		      ipv4_addr, IPV4),
+	SIMNIC_MODIFY(SET_IPV6_SRC, SET_IPV6_SRC, rte_flow_action_set_ipv6,
+		      ipv6_addr, IPV6),
+	SIMNIC_MODIFY(SET_IPV6_DST, SET_IPV6_DST, rte_flow_action_set_ipv6,
+		      ipv6_addr, IPV6),
+	SIMNIC_MODIFY(SET_TP_SRC, SET_TP_SRC, rte_flow_action_set_tp, port,
+		      TCP_UDP),
+	SIMNIC_MODIFY(SET_TP_DST, SET_TP_DST, rte_flow_action_set_tp, port,
+		      TCP_UDP),
+	SIMNIC_MODIFY(SET_TTL, SET_TTL, rte_flow_action_set_ttl, ttl_value,
+		      IP),
+	{ RTE_FLOW_ACTION_TYPE_DEC_TTL, SIMNIC_MOD_DEC_TTL, 0, 0,
+	  SIMNIC_NEED_IP },
+};
+
+static const struct simnic_modify_desc *
+simnic_modify_desc_find(enum rte_flow_action_type type)
 {
-	return r->mask.l3 != 0 && (l3 == 0 ? r->key.l3 != SIMNIC_L3_NONE :
-				   r->key.l3 == l3);
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(simnic_modify_descs); i++)
+		if (simnic_modify_descs[i].type == type)
+			return &simnic_modify_descs[i];
+	return NULL;
 }
 
 static bool
-simnic_rule_is_tcp_udp(const struct simnic_rule *r)
+simnic_modify_need_met(const struct simnic_parse *p,
+		       enum simnic_modify_need need)
 {
-	return r->mask.l4 != 0 &&
-	       (r->key.l4 == IPPROTO_TCP || r->key.l4 == IPPROTO_UDP);
+	const struct simnic_rule *r = p->rule;
+
+	switch (need) {
+	case SIMNIC_NEED_VLAN:
+		return p->vlan_tags > 0;
+	case SIMNIC_NEED_IP:
+		return r->mask.l3 != 0 && r->key.l3 != SIMNIC_L3_NONE;
+	case SIMNIC_NEED_IPV4:
+		return r->mask.l3 != 0 && r->key.l3 == SIMNIC_L3_IPV4;
+	case SIMNIC_NEED_IPV6:
+		return r->mask.l3 != 0 && r->key.l3 == SIMNIC_L3_IPV6;
+	case SIMNIC_NEED_TCP_UDP:
+		return r->mask.l4 != 0 && (r->key.l4 == IPPROTO_TCP ||
+					   r->key.l4 == IPPROTO_UDP);
+	default:
+		return true;
+	}
 }
 
+/* The values that the VLAN rewrites' confs may not have. */
 static int
-simnic_modify_needs(struct simnic_parse *p,
-		    const struct rte_flow_action *action, const char *what)
+simnic_check_modify_value(struct simnic_parse *p,
+			  const struct rte_flow_action *action,
+			  const struct simnic_modify *mod)
 {
-	return simnic_flow_error(p->error, EINVAL,
-		RTE_FLOW_ERROR_TYPE_ACTION, action,
-		"%s rewrites %s: the pattern must match only such frames",
-		simnic_action_type_name(action->type), what);
+	uint16_t v = (uint16_t)(mod->value[0] << 8 | mod->value[1]);
+
+	if (mod->op == SIMNIC_MOD_PUSH_VLAN && v != RTE_ETHER_TYPE_VLAN &&
+	    v != RTE_ETHER_TYPE_QINQ)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+			"OF_PUSH_VLAN: ethertype 0x%04x is not a TPID (0x8100, 0x88a8)",
+			v);
+	if (mod->op == SIMNIC_MOD_SET_VLAN_VID && v > RTE_VLAN_ID_MASK)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+			"OF_SET_VLAN_VID: %u is not a VLAN id (0-4095)", v);
+	if (mod->op == SIMNIC_MOD_SET_VLAN_PCP && mod->value[0] > 7)
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
+			"OF_SET_VLAN_PCP: %u is not a priority (0-7)",
+			mod->value[0]);
+	return 0;
 }
 
 /* Checks a rewrite's conf and what it needs; copies its value. */
@@ -1568,120 +1664,30 @@ simnic_compile_modify(struct simnic_parse *p,
 		      const struct rte_flow_action *action,
 		      struct simnic_modify *mod)
 {
-	const struct simnic_rule *r = p->rule;
-	const void *conf = action->conf;
+	const struct simnic_modify_desc *d =
+		simnic_modify_desc_find(action->type);
+	int ret;
 
-	switch (action->type) {
-	case RTE_FLOW_ACTION_TYPE_OF_POP_VLAN:
-		mod->op = SIMNIC_MOD_POP_VLAN;
-		if (p->vlan_tags == 0)
-			return simnic_modify_needs(p, action,
-				"a VLAN tag (a VLAN item, or a push before it)");
-		p->vlan_tags--;
-		return 0;
-	case RTE_FLOW_ACTION_TYPE_DEC_TTL:
-		mod->op = SIMNIC_MOD_DEC_TTL;
-		if (!simnic_rule_is_l3(r, 0))
-			return simnic_modify_needs(p, action,
-						   "IPv4 or IPv6 (an IP item)");
-		return 0;
-	default:
-		break;
+	mod->op = d->op;
+	if (d->value_len != 0) {
+		if (action->conf == NULL)
+			return simnic_action_conf_missing(p, action);
+		memcpy(mod->value, (const uint8_t *)action->conf +
+		       d->value_off, d->value_len);
+		ret = simnic_check_modify_value(p, action, mod);
+		if (ret != 0)
+			return ret;
 	}
-	if (conf == NULL)
-		return simnic_action_conf_missing(p, action);
-	switch (action->type) {
-	case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN: {
-		const struct rte_flow_action_of_push_vlan *push = conf;
-		uint16_t tpid = rte_be_to_cpu_16(push->ethertype);
-
-		if (tpid != RTE_ETHER_TYPE_VLAN && tpid != RTE_ETHER_TYPE_QINQ)
-			return simnic_flow_error(p->error, EINVAL,
-				RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
-				"OF_PUSH_VLAN: ethertype 0x%04x is not a TPID (0x8100, 0x88a8)",
-				tpid);
-		mod->op = SIMNIC_MOD_PUSH_VLAN;
-		memcpy(mod->value, &push->ethertype, 2);
+	if (!simnic_modify_need_met(p, d->need))
+		return simnic_flow_error(p->error, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION, action,
+			"%s rewrites %s: the pattern must match only such frames",
+			simnic_action_type_name(action->type),
+			simnic_modify_need_names[d->need]);
+	if (d->op == SIMNIC_MOD_PUSH_VLAN)
 		p->vlan_tags++;
-		return 0;
-	}
-	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID: {
-		const struct rte_flow_action_of_set_vlan_vid *vid = conf;
-
-		if (rte_be_to_cpu_16(vid->vlan_vid) > RTE_VLAN_ID_MASK)
-			return simnic_flow_error(p->error, EINVAL,
-				RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
-				"OF_SET_VLAN_VID: %u is not a VLAN id (0-4095)",
-				rte_be_to_cpu_16(vid->vlan_vid));
-		mod->op = SIMNIC_MOD_SET_VLAN_VID;
-		memcpy(mod->value, &vid->vlan_vid, 2);
-		break;
-	}
-	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP: {
-		const struct rte_flow_action_of_set_vlan_pcp *pcp = conf;
-
-		if (pcp->vlan_pcp > 7)
-			return simnic_flow_error(p->error, EINVAL,
-				RTE_FLOW_ERROR_TYPE_ACTION_CONF, action,
-				"OF_SET_VLAN_PCP: %u is not a priority (0-7)",
-				pcp->vlan_pcp);
-		mod->op = SIMNIC_MOD_SET_VLAN_PCP;
-		mod->value[0] = pcp->vlan_pcp;
-		break;
-	}
-	case RTE_FLOW_ACTION_TYPE_SET_MAC_SRC:
-	case RTE_FLOW_ACTION_TYPE_SET_MAC_DST:
-		mod->op = action->type == RTE_FLOW_ACTION_TYPE_SET_MAC_SRC ?
-			  SIMNIC_MOD_SET_MAC_SRC : SIMNIC_MOD_SET_MAC_DST;
-		memcpy(mod->value,
-		       ((const struct rte_flow_action_set_mac *)conf)->mac_addr,
-		       RTE_ETHER_ADDR_LEN);
-		return 0;
-	case RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC:
-	case RTE_FLOW_ACTION_TYPE_SET_IPV4_DST:
-		mod->op = action->type == RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC ?
-			  SIMNIC_MOD_SET_IPV4_SRC : SIMNIC_MOD_SET_IPV4_DST;
-		memcpy(mod->value,
-		       &((const struct rte_flow_action_set_ipv4 *)conf)->ipv4_addr,
-		       4);
-		if (!simnic_rule_is_l3(r, SIMNIC_L3_IPV4))
-			return simnic_modify_needs(p, action,
-						   "IPv4 (an IPV4 item)");
-		return 0;
-	case RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC:
-	case RTE_FLOW_ACTION_TYPE_SET_IPV6_DST:
-		mod->op = action->type == RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC ?
-			  SIMNIC_MOD_SET_IPV6_SRC : SIMNIC_MOD_SET_IPV6_DST;
-		memcpy(mod->value,
-		       ((const struct rte_flow_action_set_ipv6 *)conf)->ipv6_addr,
-		       16);
-		if (!simnic_rule_is_l3(r, SIMNIC_L3_IPV6))
-			return simnic_modify_needs(p, action,
-						   "IPv6 (an IPV6 item)");
-		return 0;
-	case RTE_FLOW_ACTION_TYPE_SET_TP_SRC:
-	case RTE_FLOW_ACTION_TYPE_SET_TP_DST:
-		mod->op = action->type == RTE_FLOW_ACTION_TYPE_SET_TP_SRC ?
-			  SIMNIC_MOD_SET_TP_SRC : SIMNIC_MOD_SET_TP_DST;
-		memcpy(mod->value,
-		       &((const struct rte_flow_action_set_tp *)conf)->port, 2);
-		if (!simnic_rule_is_tcp_udp(r))
-			return simnic_modify_needs(p, action,
-						   "TCP or UDP (a TCP or UDP item)");
-		return 0;
-	default:	/* SET_TTL */
-		mod->op = SIMNIC_MOD_SET_TTL;
-		mod->value[0] =
-			((const struct rte_flow_action_set_ttl *)conf)->ttl_value;
-		if (!simnic_rule_is_l3(r, 0))
-			return simnic_modify_needs(p, action,
-						   "IPv4 or IPv6 (an IP item)");
-		return 0;
-	}
-	/* OF_SET_VLAN_VID, _PCP. */
-	if (p->vlan_tags == 0)
-		return simnic_modify_needs(p, action,
-			"a VLAN tag (a VLAN item, or a push before it)");
+	else if (d->op == SIMNIC_MOD_POP_VLAN)
+		p->vlan_tags--;
 	return 0;
 }
 
@@ -1727,27 +1733,15 @@ simnic_parse_action(struct simnic_parse *p,
 		if (ret != 0)
 			return ret;
 	}
-	switch (action->type) {
-	case RTE_FLOW_ACTION_TYPE_OF_POP_VLAN:
-	case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
-	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
-	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
-	case RTE_FLOW_ACTION_TYPE_SET_MAC_SRC:
-	case RTE_FLOW_ACTION_TYPE_SET_MAC_DST:
-	case RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC:
-	case RTE_FLOW_ACTION_TYPE_SET_IPV4_DST:
-	case RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC:
-	case RTE_FLOW_ACTION_TYPE_SET_IPV6_DST:
-	case RTE_FLOW_ACTION_TYPE_SET_TP_SRC:
-	case RTE_FLOW_ACTION_TYPE_SET_TP_DST:
-	case RTE_FLOW_ACTION_TYPE_SET_TTL:
-	case RTE_FLOW_ACTION_TYPE_DEC_TTL:
+	if (simnic_modify_desc_find(action->type) != NULL) {
 		if (!p->transfer)
 			return simnic_flow_error(p->error, ENOTSUP,
 				RTE_FLOW_ERROR_TYPE_ACTION, action,
 				"%s rewrites headers: transfer rules only",
 				simnic_action_type_name(action->type));
 		return simnic_parse_modify(p, action);
+	}
+	switch (action->type) {
 	case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
 	case RTE_FLOW_ACTION_TYPE_PORT_ID:
 		return simnic_parse_port_action(p, action);
