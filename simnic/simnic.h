@@ -454,21 +454,36 @@ struct simnic_backend_ops {
  * assembly, which ThreadSanitizer cannot see as synchronization.
  */
 static inline void
+simnic_spin_lock(uint32_t *lock)
+{
+	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) != 0)
+		while (__atomic_load_n(lock, __ATOMIC_RELAXED) != 0)
+			rte_pause();
+}
+
+static inline void
+simnic_spin_unlock(uint32_t *lock)
+{
+	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+}
+
+static inline void
 simnic_rxq_lock(struct simnic_rxq *rxq)
 {
-	while (__atomic_exchange_n(&rxq->lock, 1, __ATOMIC_ACQUIRE) != 0)
-		while (__atomic_load_n(&rxq->lock, __ATOMIC_RELAXED) != 0)
-			rte_pause();
+	simnic_spin_lock(&rxq->lock);
 }
 
 static inline void
 simnic_rxq_unlock(struct simnic_rxq *rxq)
 {
-	__atomic_store_n(&rxq->lock, 0, __ATOMIC_RELEASE);
+	simnic_spin_unlock(&rxq->lock);
 }
 
 /* simnic_ethdev.c */
 extern const struct eth_dev_ops simnic_dev_ops;
+struct simnic_txq *simnic_txq_create(struct rte_eth_dev *dev, uint16_t qid,
+				     int socket_id, int *err);
+void simnic_txq_free(struct simnic_txq *txq);
 
 /* simnic_switch.c */
 #define SIMNIC_SWITCH_NAME_MAX	32

@@ -740,16 +740,49 @@ simnic_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	rte_free(rxq);
 }
 
+/*
+ * A Tx queue of the port's backend: an application's, or the wire queue
+ * that a switch sends by (simnic_switch.c).  NULL, with *err, on failure.
+ */
+struct simnic_txq *
+simnic_txq_create(struct rte_eth_dev *dev, uint16_t qid, int socket_id,
+		  int *err)
+{
+	struct simnic_private *priv = dev->data->dev_private;
+	struct simnic_txq *txq;
+
+	txq = rte_zmalloc_socket("simnic_txq", sizeof(*txq),
+				 RTE_CACHE_LINE_SIZE, socket_id);
+	if (txq == NULL) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	txq->priv = priv;
+	txq->queue_id = qid;
+	txq->fd = -1;
+	*err = priv->backend_ops->txq_setup(dev, txq);
+	if (*err != 0) {
+		rte_free(txq);
+		return NULL;
+	}
+	return txq;
+}
+
+void
+simnic_txq_free(struct simnic_txq *txq)
+{
+	txq->priv->backend_ops->txq_release(txq);
+	rte_free(txq);
+}
+
 static void
 simnic_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
-	struct simnic_private *priv = dev->data->dev_private;
 	struct simnic_txq *txq = dev->data->tx_queues[qid];
 
 	if (txq == NULL)
 		return;
-	priv->backend_ops->txq_release(txq);
-	rte_free(txq);
+	simnic_txq_free(txq);
 	dev->data->tx_queues[qid] = NULL;
 }
 
@@ -846,22 +879,12 @@ simnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 		      uint16_t nb_desc __rte_unused, unsigned int socket_id,
 		      const struct rte_eth_txconf *conf __rte_unused)
 {
-	struct simnic_private *priv = dev->data->dev_private;
 	struct simnic_txq *txq;
 	int ret;
 
-	txq = rte_zmalloc_socket("simnic_txq", sizeof(*txq),
-				 RTE_CACHE_LINE_SIZE, (int)socket_id);
+	txq = simnic_txq_create(dev, qid, (int)socket_id, &ret);
 	if (txq == NULL)
-		return -ENOMEM;
-	txq->priv = priv;
-	txq->queue_id = qid;
-	txq->fd = -1;
-	ret = priv->backend_ops->txq_setup(dev, txq);
-	if (ret != 0) {
-		rte_free(txq);
 		return ret;
-	}
 	dev->data->tx_queues[qid] = txq;
 	return 0;
 }

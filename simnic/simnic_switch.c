@@ -38,7 +38,6 @@
 #include <sys/queue.h>
 
 #include <ethdev_driver.h>
-#include <rte_malloc.h>
 
 #include "simnic.h"
 
@@ -239,23 +238,15 @@ simnic_switch_leave(struct simnic_private *priv)
 int
 simnic_switch_port_start(struct simnic_private *priv)
 {
-	struct rte_eth_dev *dev = &rte_eth_devices[priv->port_id];
 	struct simnic_txq *txq;
 	int ret;
 
 	if (priv->sw == NULL || priv->wire_txq != NULL)
 		return 0;
-	txq = rte_zmalloc("simnic_wire_txq", sizeof(*txq),
-			  RTE_CACHE_LINE_SIZE);
+	txq = simnic_txq_create(&rte_eth_devices[priv->port_id], 0,
+				SOCKET_ID_ANY, &ret);
 	if (txq == NULL)
-		return -ENOMEM;
-	txq->priv = priv;
-	txq->fd = -1;
-	ret = priv->backend_ops->txq_setup(dev, txq);
-	if (ret != 0) {
-		rte_free(txq);
 		return ret;
-	}
 	pthread_mutex_lock(&simnic_switches_mutex);
 	simnic_switch_lock_ports(priv->sw);
 	priv->wire_txq = txq;
@@ -277,8 +268,7 @@ simnic_switch_port_stop(struct simnic_private *priv)
 	priv->wire_txq = NULL;
 	simnic_switch_unlock_ports(priv->sw);
 	pthread_mutex_unlock(&simnic_switches_mutex);
-	priv->backend_ops->txq_release(txq);
-	rte_free(txq);
+	simnic_txq_free(txq);
 }
 
 void
@@ -395,34 +385,6 @@ simnic_switch_n_rules_add(struct simnic_private *priv, int delta)
 
 /* Rx side. */
 
-static inline void
-simnic_wire_lock(struct simnic_private *port)
-{
-	while (__atomic_exchange_n(&port->wire_lock, 1, __ATOMIC_ACQUIRE) != 0)
-		while (__atomic_load_n(&port->wire_lock, __ATOMIC_RELAXED) != 0)
-			rte_pause();
-}
-
-static inline void
-simnic_wire_unlock(struct simnic_private *port)
-{
-	__atomic_store_n(&port->wire_lock, 0, __ATOMIC_RELEASE);
-}
-
-/* Adds what the wire queue counted since 'before' to the port's counts. */
-static void
-simnic_switch_count_out(struct simnic_private *port,
-			const struct simnic_txq *before,
-			const struct simnic_txq *after)
-{
-	__atomic_fetch_add(&port->switch_out_packets,
-			   after->packets - before->packets, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&port->switch_out_bytes,
-			   after->bytes - before->bytes, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&port->switch_out_errors,
-			   after->errors - before->errors, __ATOMIC_RELAXED);
-}
-
 /*
  * Sends 'm' out of port 'port_id' of the switch, by its backend, which
  * counts it as sent or lost (a peer that is down); a port that left the
@@ -433,20 +395,30 @@ simnic_switch_output(struct simnic_switch *sw, uint16_t port_id,
 		     struct rte_mbuf *m)
 {
 	struct simnic_private *port = sw->ports[port_id];
-	struct simnic_txq before;
+	uint64_t packets, bytes, errors;
+	struct simnic_txq *txq;
 	uint16_t sent = 0;
 
 	if (port == NULL) {
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (port->wire_txq != NULL) {
-		simnic_wire_lock(port);
-		before = *port->wire_txq;
-		sent = port->backend_ops->tx_burst(port->wire_txq, &m, 1);
-		simnic_switch_count_out(port, &before, port->wire_txq);
-		simnic_wire_unlock(port);
+	/* The backend counts the frame sent or lost: add that to the port's. */
+	simnic_spin_lock(&port->wire_lock);
+	txq = port->wire_txq;
+	if (txq != NULL) {
+		packets = txq->packets;
+		bytes = txq->bytes;
+		errors = txq->errors;
+		sent = port->backend_ops->tx_burst(txq, &m, 1);
+		__atomic_fetch_add(&port->switch_out_packets,
+				   txq->packets - packets, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&port->switch_out_bytes, txq->bytes - bytes,
+				   __ATOMIC_RELAXED);
+		__atomic_fetch_add(&port->switch_out_errors,
+				   txq->errors - errors, __ATOMIC_RELAXED);
 	}
+	simnic_spin_unlock(&port->wire_lock);
 	if (sent == 0) {
 		rte_pktmbuf_free(m);
 		__atomic_fetch_add(&port->switch_out_errors, 1,
