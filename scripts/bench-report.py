@@ -35,6 +35,13 @@ REWRITE_NAMES = {
 }
 # (d) with the generator port taking rules as these drivers do.
 PROFILES = ["ixgbe", "i40e", "mlx5"]
+# The generator port is the PF of a simnic switch, the sink a representor:
+# the series forwards in the NIC every megaflow, or half of them.
+SWITCH_CONFIGS = ["series-on-switch", "series-on-mixed"]
+SWITCH_NAMES = {
+    "series-on-switch": "(f) series, full offload",
+    "series-on-mixed": "(f') series, half full, half partial",
+}
 
 
 def read(path):
@@ -97,9 +104,11 @@ def main():
         key = (r["config"], int(r["megaflows"]), masks, int(r["frame"]))
         for metric in ("cycles_per_packet", "mpps", "rss_kb", "hugepages_mb",
                        "insert_per_s", "insert_p50_us", "insert_p99_us",
-                       "install_us", "nic_share"):
+                       "install_us", "nic_share", "host_cycles_per_packet",
+                       "nic_forwarded"):
             data[key][metric].append(number(r.get(metric, "-")))
-        if r["config"] != "floor" and r["config"] not in REWRITE_CONFIGS:
+        if (r["config"] != "floor" and r["config"] not in REWRITE_CONFIGS
+                and r["config"] not in SWITCH_CONFIGS):
             points.add((int(r["megaflows"]), r["masks"], int(r["frame"])))
 
     def get(config, n, masks, frame, metric="cycles_per_packet"):
@@ -155,6 +164,7 @@ def main():
                "against 3.1 without (target: within noise of 1).")
     out.append("")
 
+    out += switch_table(data, get)
     out += rewrite_table(data, get)
     out += profile_table(data, get)
     out += targets(points, get)
@@ -212,6 +222,51 @@ def main():
 
     if mode == "full":
         plot(base, points, configs, get)
+
+
+def switch_table(data, get):
+    """Full offload: the PMD's processing cycles per packet of the traffic
+    (0 when the NIC forwards it all), the PMD core's cycles per packet
+    (simnic's emulated switch included), the share the NIC forwarded and
+    the packets per second at the sinks, beside (d) and the floor."""
+    points = sorted({(k[1], k[2], k[3]) for k in data
+                     if k[0] in SWITCH_CONFIGS})
+    if not points:
+        return []
+    configs = [c for c in SWITCH_CONFIGS if any(k[0] == c for k in data)]
+    head = ["(e) floor", "(d) series, hw-offload"] + [SWITCH_NAMES[c]
+                                                      for c in configs]
+    out = ["## Full offload: the NIC's switch forwards", "",
+           "The generator port is the PF of a simnic switch and the sink "
+           "the representor of its VF 0; in (f') every other flow goes to "
+           "a sink outside the switch, so half the megaflows are fully "
+           "offloaded and half classified (MARK).  PMD: the PMD's "
+           "processing cycles per packet of the traffic (what Open "
+           "vSwitch pays; the PMD never receives a fully offloaded "
+           "packet).  Host: all the PMD core's cycles per packet, idle "
+           "ones included: simnic generates and forwards frames inside "
+           "rte_eth_rx_burst(), so this is the emulated NIC's work, which "
+           "a real NIC does in hardware.  In (f') the PMD's figure also "
+           "holds what simnic spends forwarding the other half in the same "
+           "bursts (an upper bound).  NIC: the share of the traffic the "
+           "switch forwarded.", "",
+           "| megaflows | masks | frame | " +
+           " | ".join("%s PMD | host | NIC | Mpps" % h for h in head) + " |",
+           "|" + "---:|" * (3 + 4 * len(head))]
+    for n, masks, frame in points:
+        cells = []
+        for config in ["floor", "series-on"] + configs:
+            cells.append(" | ".join(
+                fmt(get(config, n, masks, frame, metric), digits)
+                for metric, digits in (
+                    ("cycles_per_packet", 0),
+                    ("host_cycles_per_packet", 0),
+                    ("nic_forwarded", 2), ("mpps", 2))))
+        out.append("| %d | %s | %d | %s |" % (n, masks, frame,
+                                              " | ".join(cells)))
+    out += ["", "Target (brief): fully offloaded flows cost the PMD 0 "
+            "cycles.", ""]
+    return out
 
 
 def rewrite_table(data, get):
@@ -338,6 +393,11 @@ def targets(points, get):
     row("(d) >= 1.3x fewer cycles than (b) at every N (issue)",
         "min b/d %.2f" % worst_b if worst_b else "-",
         worst_b >= 1.3 if worst_b else None)
+    full = [med("series-on-switch", n, m) for n, m in small
+            if med("series-on-switch", n, m) is not None]
+    row("fully offloaded flows: 0 PMD cycles (brief)",
+        "(f) at most %.1f cycles per packet" % max(full) if full else "-",
+        max(full) == 0 if full else None)
     inst = med("series-on", top, "1", 64, "install_us")
     rate = 1e6 / inst if inst else None
     row("insertion >= 100k rules/s (issue)",

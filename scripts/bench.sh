@@ -23,7 +23,12 @@
 # series-on-mlx5": the series' offload with the generator port taking
 # rules as that driver does, see simnic's README) and BENCH_PROFILE_POINTS
 # ("10000:8 100000:1", megaflows:subtables, each among the sizes and
-# masks measured, where the profiles are compared with (c) and (d)).
+# masks measured, where the profiles are compared with (c) and (d)) and
+# BENCH_SWITCH_CONFIGS ("series-on-switch series-on-mixed": the generator
+# port is the PF of a simnic switch and the sink a representor of its
+# VF, so that the series forwards in the NIC every megaflow, or half of
+# them while the other half goes to a sink outside the switch; measured
+# at every N like BENCH_CONFIGS).
 #
 # Capacity (scripts/bench.sh capacity): BENCH_CAPACITY_POINTS ("100000:1.1
 # 100000:0.8", flows:Zipf exponent of simnic's generator), BENCH_CAPACITY_RULES
@@ -56,7 +61,7 @@ case ${1:-} in
 esac
 
 if [ $mode = smoke ]; then
-    SIZES=${BENCH_SIZES:-"1 1000"}
+    SIZES=${BENCH_SIZES:-"1000"}
     MASKS=${BENCH_MASKS:-"1 8"}
     REPEATS=${BENCH_REPEATS:-1}
     SECONDS_PER_RUN=${BENCH_SECONDS:-1}
@@ -76,6 +81,7 @@ fi
 CONFIGS=${BENCH_CONFIGS:-"floor base-off base-on series-off series-on"}
 REWRITE_CONFIGS=${BENCH_REWRITE_CONFIGS-"base-off-rw base-on-rw series-off-rw series-on-rw"}
 PROFILE_CONFIGS=${BENCH_PROFILE_CONFIGS-"series-on-ixgbe series-on-i40e series-on-mlx5"}
+SWITCH_CONFIGS=${BENCH_SWITCH_CONFIGS-"series-on-switch series-on-mixed"}
 if [ $mode = smoke ]; then
     CAPACITY_POINTS=${BENCH_CAPACITY_POINTS:-"5000:1.1"}
     CAPACITY_RULES=${BENCH_CAPACITY_RULES:-256}
@@ -141,7 +147,8 @@ eal_memory_args() {
 }
 
 # Writes the OpenFlow rules for N megaflows in M subtables to file $3, with
-# actions $4 (e.g. "output:2").  Flow i of simnic's generator comes from
+# actions $4 (e.g. "output:2"; "A|B" gives flow i actions A if i is even,
+# B if odd).  Flow i of simnic's generator comes from
 # 10.0.0.1 + i, UDP port 1024 + i mod 64512.  Each rule matches one flow's
 # source address; in group g = i mod M it also matches the flow's source
 # port under the mask 0xffff << g, so that the megaflows of group g share a
@@ -150,7 +157,7 @@ write_rules() {
     local n=$1 m=$2
     "$PYTHON3" - "$n" "$m" "$4" >"$3" <<'EOF'
 import sys
-n, m, actions = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+n, m, actions = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split("|")
 for i in range(n):
     a = 0x0a000001 + i
     ip = "%d.%d.%d.%d" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255)
@@ -159,7 +166,7 @@ for i in range(n):
         mask = (0xffff << (i % m)) & 0xffff
         port = (1024 + i % 64512) & mask
         match += ",tp_src=0x%x/0x%x" % (port, mask)
-    print(match + ",actions=" + actions)
+    print(match + ",actions=" + actions[i % len(actions)])
 print("priority=0,actions=drop")
 EOF
 }
@@ -169,10 +176,13 @@ EOF
 # $4-byte frames (port 1) and a sink port (port 2), and the rules of file
 # $5; the NIC's counters read every $6 ms; $7, if any, is the generator
 # port's simnic profile; $8 is added to its gen spec, $9 to its devargs;
-# $10 holds more other_config settings (key=value, separated by spaces).
+# $10 holds more other_config settings (key=value, separated by spaces);
+# $11, if any, replaces the sink port's devargs; $12, if any, are the
+# devargs of a third port (port 3).
 start_ovs() {
     local tree=$1 offload=$2 n=$3 size=$4 rules=$5 interval=${6:-1000}
     local profile=${7:+,profile=$7} gen_more=${8-} devargs_more=${9-}
+    local sink=${11:-net_simnic_sink,sink=1} third=${12-}
     local -a more_config
     read -r -a more_config <<<"${10-}"
 
@@ -201,8 +211,12 @@ start_ovs() {
     # once and keep them: the benchmark measures the steady state.
     ovs-appctl upcall/set-flow-limit 1000000 >/dev/null
     ovs-appctl revalidator/pause
+    if [ -n "$third" ]; then
+        ovs-vsctl add-port br0 third -- set Interface third type=dpdk \
+            ofport_request=3 options:dpdk-devargs="$third"
+    fi
     ovs-vsctl add-port br0 sink -- set Interface sink type=dpdk \
-            ofport_request=2 options:dpdk-devargs=net_simnic_sink,sink=1 \
+            ofport_request=2 options:dpdk-devargs="$sink" \
         -- add-port br0 gen -- set Interface gen type=dpdk ofport_request=1 \
             options:dpdk-devargs="net_simnic_gen,gen=flows:$n/size:$size$gen_more$profile$devargs_more"
 }
@@ -214,6 +228,19 @@ pmd_stat_of() {
         /^pmd thread/ { pmd = 1 } /^main thread/ { pmd = 0 }
         pmd && index($0, label ":") {
             sub(".*" label ": *", ""); print $1 + 0; exit }'
+}
+
+# Prints the PMD's cycles of kind $1 ("idle", "processing") in the
+# pmd-stats-show output on stdin (exact: awk would round large numbers).
+pmd_cycles_of() {
+    sed -n "/^pmd thread/,/^main thread/s/^ *$1 cycles: \([0-9]*\).*/\1/p"
+}
+
+# Prints how many frames the simnic switch of the running OVS forwarded
+# or dropped by its rules (transfer rules: no host Rx queue sees them).
+switch_forwarded() {
+    "$PYTHON3" "$TOP/scripts/dpdk-xstat.py" "$PREFIX" \
+        switch_rx_forwarded switch_rx_dropped | awk '{ n += $1 } END { print n }'
 }
 
 # Prints a figure of pmd-stats-show for the PMD: $1 is the label.
@@ -294,13 +321,22 @@ insert_latency() {
     esac
 }
 
-# Measures configuration $1 (base-off, base-on, series-off, series-on) with
-# $2 megaflows in $3 subtables and $4-byte frames; appends a line to $RAW.
+# Measures configuration $1 (base-off, base-on, series-off, series-on, ...)
+# with $2 megaflows in $3 subtables and $4-byte frames; appends a line to
+# $RAW.  The traffic is what the generator sent: the packets the PMD
+# received and those the NIC's switch forwarded without it.  Cycles per
+# packet are the PMD's processing cycles per packet of the traffic (for
+# the configurations without a switch, OVS's "avg processing cycles per
+# packet"); host cycles per packet count the PMD's idle cycles too, in
+# which simnic generates and, as a switch, forwards frames: the NIC's
+# work, done on the host's CPU by the emulation.
 measure_ovs() {
     local config=$1 n=$2 m=$3 size=$4 round=$5 tree offload rate
     local interval=1000
     local rules=$RUN_DIR.rules cycles packets rss huge actions=output:2
     local lat_p50 lat_p99 install stats
+    local switch=false gen_devargs='' sink='' third='' forwarded=0
+    local busy idle figures
     case $config in
         base-*) tree=$BASE_TREE ;;
         series-*) tree=$OVS_TREE ;;
@@ -316,20 +352,47 @@ measure_ovs() {
     case $config in
         *-rw) actions=mod_dl_dst:02:aa:00:00:00:01,mod_tp_dst:9999,dec_ttl,output:2 ;;
     esac
+    # A switch: the generator is its PF, the sink the representor of its
+    # VF 0; in the mixed load every other flow goes to a sink outside the
+    # switch, which the NIC cannot forward to.
+    case $config in
+        series-on-switch|series-on-mixed)
+            switch=true
+            gen_devargs=,switch=sw0
+            sink=net_simnic_vf0,switch=sw0,representor=vf0,sink=1 ;;
+    esac
+    if [ "$config" = series-on-mixed ]; then
+        actions="output:2|output:3"
+        third=net_simnic_out,sink=1
+    fi
 
     write_rules "$n" "$m" "$rules" "$actions"
-    start_ovs "$tree" "$offload" "$n" "$size" "$rules" "$interval" "$profile"
+    start_ovs "$tree" "$offload" "$n" "$size" "$rules" "$interval" \
+        "$profile" '' "$gen_devargs" '' "$sink" "$third"
     rate=$(wait_setup "$config" "$n")
     # Let the generator's first pass after the last rule change end, so
     # that simnic classifies on the NIC's clock (see simnic's README).
     sleep 1
     ovs-appctl dpif-netdev/pmd-stats-clear >/dev/null
+    $switch && forwarded=$(switch_forwarded)
     sleep "$SECONDS_PER_RUN"
     # One reading, so that the figures are of the same moment.
     stats=$(ovs-appctl dpif-netdev/pmd-stats-show)
+    $switch && forwarded=$(($(switch_forwarded) - forwarded))
     cycles=$(echo "$stats" \
              | sed -n '/^pmd thread/,/^main thread/s/^ *avg processing cycles per packet: \([0-9.]*\).*/\1/p')
     packets=$(echo "$stats" | pmd_stat_of 'packets received')
+    busy=$(echo "$stats" | pmd_cycles_of processing)
+    idle=$(echo "$stats" | pmd_cycles_of idle)
+    # Traffic Mpps, host cycles per packet, the share the NIC forwarded
+    # and, with a switch, the PMD's processing cycles per packet.
+    figures=$("$PYTHON3" -c "
+t = ${packets:-0} + $forwarded
+print('%.3f' % (t / $SECONDS_PER_RUN / 1e6),
+      '%.1f' % ((${busy:-0} + ${idle:-0}) / t) if t else '-',
+      '%.3f' % ($forwarded / t) if t else '-',
+      '%.1f' % (${busy:-0} / t) if t else '-')")
+    $switch && cycles=${figures##* }
     # The share of the packets that the PMD found by their mark.
     hits=$(echo "$stats" | pmd_stat_of 'phwol hits')
     nic_share=$("$PYTHON3" -c "p = ${packets:-0}; print('%.3f' % (${hits:-0} / p) if p else '-')")
@@ -338,12 +401,12 @@ measure_ovs() {
                 /^Hugepagesize:/ { s = $2 } END { print (t - f) * s / 1024 }' /proc/meminfo)
     read -r lat_p50 lat_p99 install < <(insert_latency "$config")
     stop_ovs
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    read -r -a figures <<<"$figures"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$config" "$n" "$m" "$size" "$round" "${cycles:--}" \
-        "$("$PYTHON3" -c "print('%.3f' % (${packets:-0} / $SECONDS_PER_RUN / 1e6))")" \
-        "$rss" "$huge" "$rate" "$lat_p50" "$lat_p99" "$install" \
-        "$nic_share" >>"$RAW"
-    progress "$config N=$n masks=$m size=$size round $round: ${cycles:-?} cycles/packet, NIC share $nic_share, insertion ${rate} rules/s"
+        "${figures[0]}" "$rss" "$huge" "$rate" "$lat_p50" "$lat_p99" \
+        "$install" "$nic_share" "${figures[1]}" "${figures[2]}" >>"$RAW"
+    progress "$config N=$n masks=$m size=$size round $round: ${cycles:-?} cycles/packet, ${figures[1]} host cycles/packet, NIC share $nic_share, forwarded by the NIC ${figures[2]}, ${figures[0]} Mpps, insertion ${rate} rules/s"
 }
 
 # --- Capacity: a NIC too small for the megaflows ----------------------------
@@ -455,8 +518,8 @@ measure_floor() {
     rm -rf "/var/run/dpdk/$PREFIX"
     cycles=$(sed -n 's/.*CPU cycles\/packet=\([0-9.]*\).*/\1/p' "$out" | tail -1)
     [ -n "$cycles" ] || die "dpdk-testpmd reported no cycles per packet; see $out"
-    printf 'floor\t%s\t-\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\n' "$n" "$size" "$round" \
-        "$cycles" >>"$RAW"
+    printf 'floor\t%s\t-\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\t%s\t-\n' "$n" \
+        "$size" "$round" "$cycles" "$cycles" >>"$RAW"
     progress "floor N=$n size=$size round $round: $cycles cycles/packet"
 }
 
@@ -465,8 +528,8 @@ measure_floor() {
 main() {
     prepare
 
-    printf 'config\tmegaflows\tmasks\tframe\tround\tcycles_per_packet\tmpps\trss_kb\thugepages_mb\tinsert_per_s\tinsert_p50_us\tinsert_p99_us\tinstall_us\tnic_share\n' >"$RAW"
-    progress "configurations: $CONFIGS; megaflows: $SIZES; masks: $MASKS; $REPEATS rounds of ${SECONDS_PER_RUN}s"
+    printf 'config\tmegaflows\tmasks\tframe\tround\tcycles_per_packet\tmpps\trss_kb\thugepages_mb\tinsert_per_s\tinsert_p50_us\tinsert_p99_us\tinstall_us\tnic_share\thost_cycles_per_packet\tnic_forwarded\n' >"$RAW"
+    progress "configurations: $CONFIGS $SWITCH_CONFIGS; megaflows: $SIZES; masks: $MASKS; $REPEATS rounds of ${SECONDS_PER_RUN}s"
     for round in $(seq "$REPEATS"); do
         for m in $MASKS; do
             for n in $SIZES; do
@@ -477,6 +540,9 @@ main() {
                     else
                         measure_ovs "$config" "$n" "$m" 64 "$round"
                     fi
+                done
+                for config in $SWITCH_CONFIGS; do
+                    measure_ovs "$config" "$n" "$m" 64 "$round"
                 done
             done
         done
