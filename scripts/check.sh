@@ -151,10 +151,13 @@ check_ovs_dpdk() {
 }
 
 # Open vSwitch's system-traffic tests with hw-offload=true on simnic ports
-# ('make check-dpdk-offloads').  Each test runs alone in network and mount
-# namespaces of its own (netns-private.sh), so that OFFLOADS_JOBS of them
-# can run side by side; each parallel slot calls the testsuite by a name of
-# its own, which gives it its own results directory and log.
+# ('make check-dpdk-offloads'), the ports of each test those of one simnic
+# switch (SIMNIC_SWITCH, "" for ports of no switch): the megaflows that the
+# switch can execute are forwarded by it, the others classified, both
+# checked by tests written for software.  Each test runs alone in network
+# and mount namespaces of its own (netns-private.sh), so that OFFLOADS_JOBS
+# of them can run side by side; each parallel slot calls the testsuite by a
+# name of its own, which gives it its own results directory and log.
 OFFLOADS_SUITE=system-dpdk-offloads-testsuite
 OFFLOADS_JOBS=${OFFLOADS_JOBS:-$(nproc)}
 
@@ -185,13 +188,13 @@ run_offloads_tests() {
     done
 }
 
-# Prints "RULES HITS": the rules installed and the packets found by their
-# mark over the tests that OFFLOAD_SUMMARY_FILE lists, a rechecked test
-# counted once.
+# Prints "RULES HITS FORWARDING": the rules installed, the packets found by
+# their mark and the rules through which the NIC forwarded at the end over
+# the tests that OFFLOAD_SUMMARY_FILE lists, a rechecked test counted once.
 offloads_summary() {
-    awk '{ rules[$1] = $3; hits[$1] = $5 }
-         END { for (g in rules) { r += rules[g]; h += hits[g] }
-               print r + 0, h + 0 }' "$OFFLOAD_SUMMARY_FILE"
+    awk '{ rules[$1] = $3; hits[$1] = $5; fwd[$1] = $7 }
+         END { for (g in rules) { r += rules[g]; h += hits[g]; f += fwd[g] }
+               print r + 0, h + 0, f + 0 }' "$OFFLOAD_SUMMARY_FILE"
 }
 
 # The offloads tests, less the excluded ones, rechecked once one at a time
@@ -201,7 +204,7 @@ check_ovs_dpdk_offloads() {
     local label=check-dpdk-offloads suite=$OVS_TREE/tests/$OFFLOADS_SUITE
     local log=$LOG_DIR/check-dpdk-offloads.log
     local relog=$LOG_DIR/check-dpdk-offloads.recheck.log
-    local numbers bad rules hits n
+    local numbers bad rules hits forwarding n
 
     if [ "$(id -u)" != 0 ]; then
         info "$label: needs root: counted as failed"
@@ -211,6 +214,7 @@ check_ovs_dpdk_offloads() {
     fi
     "$TOP/scripts/hugepages.sh"
     export SIMNIC_PLUGIN=$BUILD_DIR/simnic/librte_net_simnic.so
+    export SIMNIC_SWITCH=${SIMNIC_SWITCH-sw0}
     OFFLOADS_LOG_DIR=$LOG_DIR/check-dpdk-offloads
     export OFFLOAD_SUMMARY_FILE=$OFFLOADS_LOG_DIR/summary
     rm -rf "$OFFLOADS_LOG_DIR" "$OVS_TREE/tests/$OFFLOADS_SUITE"-*.dir
@@ -247,9 +251,10 @@ check_ovs_dpdk_offloads() {
     fi
     count_autotests "$label" "$log" "$relog" "$(echo "$numbers" | wc -w)"
 
-    read -r rules hits < <(offloads_summary)
-    info "$label: $rules rules installed, $hits packets found by their mark"
-    if [ "$rules" = 0 ] || [ "$hits" = 0 ]; then
+    read -r rules hits forwarding < <(offloads_summary)
+    info "$label: $rules rules installed, $hits packets found by their mark, $forwarding rules forwarding at the end of their tests${SIMNIC_SWITCH:+ (switch $SIMNIC_SWITCH)}"
+    if [ "$rules" = 0 ] || [ "$hits" = 0 ] \
+       || { [ -n "$SIMNIC_SWITCH" ] && [ "$forwarding" = 0 ]; }; then
         info "$label: nothing was offloaded: the comparison means nothing"
         failed=$((failed + 1))
         failures="$failures $label:nothing-offloaded"
